@@ -1,0 +1,17 @@
+export * from './commands.js';
+export * from './checksum.js';
+export * from './packet.js';
+export * from './time.js';
+export * from './comm-key.js';
+export * from './text.js';
+export * from './attendance.js';
+export * from './users.js';
+export * from './events.js';
+export * from './free-sizes.js';
+export * from './options.js';
+export * from './bulk.js';
+export * from './framing/types.js';
+export * from './framing/byte-queue.js';
+export * from './framing/tcp.js';
+export * from './framing/serial.js';
+export { ProtocolError, isProtocolError, type ProtocolErrorCode } from '../errors.js';
