@@ -48,7 +48,7 @@ export function decodeAttendance(
   if (buf.length - offset < size) {
     throw new ProtocolError('TRUNCATED', `attendance record needs ${size} bytes, ${buf.length - offset} left`);
   }
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   switch (size) {
     case 8: {
       const uid = view.readUInt16LE(offset);

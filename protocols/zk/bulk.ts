@@ -33,10 +33,11 @@ export function decodeBulkRequest(data: Uint8Array): BulkRequest {
   return { command: view.readInt16LE(1), fct: view.readInt32LE(3), ext: view.readInt32LE(7) };
 }
 
-/** ACK_OK data announcing a buffered dataset: `00 | u32 size | u32 0`. */
+/** ACK_OK data announcing a buffered dataset, as terminals send it: `00 | u32 size | u32 size | u32 0`. */
 export function encodeDatasetReady(size: number): Buffer {
-  const buf = Buffer.alloc(9);
+  const buf = Buffer.alloc(13);
   buf.writeUInt32LE(size, 1);
+  buf.writeUInt32LE(size, 5);
   return buf;
 }
 

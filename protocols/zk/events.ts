@@ -38,7 +38,7 @@ export function decodeAttendanceEvent(data: Uint8Array, encoding: TextEncodingNa
   if (data.length > MAX_EVENT_DATA) {
     throw new ProtocolError('TOO_LARGE', `attendance event of ${data.length} bytes exceeds ${MAX_EVENT_DATA}`);
   }
-  const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const view = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const layout = layoutFor(view.length);
   let userId: string;
   let at: number;

@@ -15,15 +15,22 @@ export interface LocalDateTime {
 
 const DAY = 86400;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1] ?? 0;
 }
 
 /** Why `t` is not a real moment, or undefined when it is. */
 export function invalidReason(t: LocalDateTime): string | undefined {
   const { year, month, day, hour, minute, second } = t;
-  const ints = [year, month, day, hour, minute, second];
-  if (!ints.every(Number.isInteger)) return 'fields must be integers';
+  if (!(Number.isInteger(year) && Number.isInteger(month) && Number.isInteger(day) && Number.isInteger(hour) && Number.isInteger(minute) && Number.isInteger(second))) {
+    return 'fields must be integers';
+  }
   if (month < 1 || month > 12) return `month ${month} is not 1..12`;
   if (day < 1 || day > daysInMonth(year, month)) return `day ${day} does not exist in ${year}-${pad(month)}`;
   if (hour > 23 || hour < 0) return `hour ${hour} is not 0..23`;

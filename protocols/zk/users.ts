@@ -32,7 +32,7 @@ export function decodeUser(buf: Uint8Array, offset: number, size: UserRecordSize
   if (buf.length - offset < size) {
     throw new ProtocolError('TRUNCATED', `user record needs ${size} bytes, ${buf.length - offset} left`);
   }
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (size === 28) {
     return {
       uid: view.readUInt16LE(offset),

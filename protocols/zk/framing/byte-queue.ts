@@ -119,7 +119,9 @@ export class ByteQueue {
       const head = this.chunks[0]!;
       const avail = head.length - this.offset;
       if (avail > left) {
-        this.offset += left;
+        // The offset only applies to the head chunk, and `merged` is about to become the head:
+        // cut the merged bytes off this chunk instead, or they would be read twice.
+        this.chunks[0] = head.subarray(this.offset + left);
         break;
       }
       left -= avail;

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { isProtocolError } from '../protocols/errors.js';
+import { CliError } from './cli-error.js';
+
+const USAGE = `Usage: rollcall <command> [options]
+
+Commands:
+  demo        run a simulated terminal and read it with the rollcall client (the quick start)
+  terminal    talk to a punch clock: info, users, records, time, set-time
+  sim         run a simulated punch clock for trying a setup before hardware arrives
+
+Run "rollcall <command> --help" for a command's options.
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'terminal':
+      return (await import('./terminal-command.js')).runTerminalCommand(rest);
+    case 'sim':
+      return (await import('./sim-command.js')).runSimCommand(rest);
+    case 'demo':
+      return (await import('./demo-command.js')).runDemoCommand(rest);
+    case '--version':
+    case '-v':
+      process.stdout.write(`${version()}\n`);
+      return;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof CliError) {
+    process.stderr.write(`rollcall: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else if (isProtocolError(err)) {
+    process.stderr.write(`rollcall: ${err.message} [${err.code}]\n`);
+    process.exitCode = 1;
+  } else if (err instanceof Error && String((err as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) {
+    process.stderr.write(`rollcall: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`rollcall: unexpected failure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+});
