@@ -46,6 +46,8 @@ export async function runTerminalCommand(argv: string[], out: NodeJS.WritableStr
   const timeoutMs = values.timeout === undefined ? endpoint.timeoutMs : positiveInt('--timeout', values.timeout);
   const offset = values['utc-offset'] === undefined ? -new Date().getTimezoneOffset() : parseUtcOffset(values['utc-offset']);
   const limit = values.limit === undefined ? undefined : positiveInt('--limit', values.limit);
+  // Check every argument before touching the terminal.
+  const explicitTime = values.time === undefined ? undefined : parseLocalDateTime(values.time);
   const client = new ZkClient({ transport: createTransport(endpoint), commKey: endpoint.commKey, timeoutMs });
   const print = (text: string): void => void out.write(`${text}\n`);
 
@@ -82,7 +84,7 @@ export async function runTerminalCommand(argv: string[], out: NodeJS.WritableStr
         break;
       }
       case 'set-time': {
-        const target = values.time === undefined ? localFromDate(new Date(), offset) : parseLocalDateTime(values.time);
+        const target = explicitTime ?? localFromDate(new Date(), offset);
         await client.setTime(target);
         const now = await client.getTime();
         if (values.json) print(JSON.stringify({ set: formatLocal(target), readBack: formatLocal(now) }));

@@ -19,6 +19,7 @@ export class TcpTransport implements Transport {
   readonly chunkSize = TCP_CHUNK_SIZE;
   readonly describe: string;
   private socket: net.Socket | undefined;
+  private closing = false;
   private readonly host: string;
   private readonly port: number;
 
@@ -41,6 +42,7 @@ export class TcpTransport implements Transport {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
       this.socket = socket;
+      this.closing = false;
       let connected = false;
       let failure: Error | undefined;
       const timer = setTimeout(() => {
@@ -63,6 +65,9 @@ export class TcpTransport implements Transport {
           reject(failure ?? new ProtocolError('TRANSPORT', `${this.describe} closed before connecting`));
           return;
         }
+        if (failure === undefined && !this.closing) {
+          failure = new ProtocolError('CONNECTION_CLOSED', `${this.describe} closed the connection`);
+        }
         handlers.onClose?.(failure);
       });
     });
@@ -84,6 +89,7 @@ export class TcpTransport implements Transport {
   close(): Promise<void> {
     const socket = this.socket;
     if (socket === undefined) return Promise.resolve();
+    this.closing = true;
     return new Promise((resolve) => {
       socket.once('close', () => resolve());
       socket.end();

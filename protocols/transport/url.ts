@@ -61,7 +61,8 @@ export function parseTerminalUrl(text: string): TerminalEndpoint {
   const display = decodeURIComponent(masked.toString());
 
   if (kind === 'serial') {
-    const path = decodeURIComponent(url.host ? `//${url.host}${url.pathname}` : url.pathname);
+    let path = decodeURIComponent(url.host ? `//${url.host}${url.pathname}` : url.pathname);
+    if (/^\/COM\d+$/i.test(path)) path = path.slice(1).toUpperCase(); // zk+serial:///COM3 on Windows
     if (path === '' || path === '/') throw new ProtocolError('INVALID_URL', `"${text}" names no serial device; expected zk+serial:///dev/ttyUSB0`);
     return {
       kind, host: undefined, port: undefined, path,
