@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.js';
+import { assertUint, numericUserId, U8, U16, U32 } from './fields.js';
 import { decodeFixedText, encodeFixedText, type TextEncodingName } from './text.js';
 import { decodeZkTimeFields, encodeZkTime, invalidReason, type LocalDateTime } from './time.js';
 
@@ -84,26 +85,25 @@ export function decodeAttendance(
 
 /** Encodes one record (the simulator's side). */
 export function encodeAttendance(record: AttendanceInput, size: AttendanceRecordSize, out?: Buffer, offset = 0): Buffer {
+  assertUint('verify', record.verify, U8);
+  assertUint('state', record.state, U8);
+  if (record.uid !== undefined) assertUint('uid', record.uid, U16);
+  const time = encodeZkTime(record.time);
   const buf = out ?? Buffer.alloc(size);
   buf.fill(0, offset, offset + size);
-  const time = encodeZkTime(record.time);
   switch (size) {
     case 8:
-      buf.writeUInt16LE(record.uid ?? Number(record.userId), offset);
+      buf.writeUInt16LE(record.uid ?? numericUserId(record.userId, U16, '8-byte record without a uid'), offset);
       buf[offset + 2] = record.verify;
       buf.writeUInt32LE(time, offset + 3);
       buf[offset + 7] = record.state;
       break;
     case 16: {
-      const numeric = Number(record.userId);
-      if (!Number.isInteger(numeric) || numeric < 0 || numeric > 0xffffffff) {
-        throw new ProtocolError('INVALID_ARGUMENT', `16-byte records hold numeric user ids, got "${record.userId}"`);
-      }
-      buf.writeUInt32LE(numeric, offset);
+      buf.writeUInt32LE(numericUserId(record.userId, U32, '16-byte record'), offset);
       buf.writeUInt32LE(time, offset + 4);
       buf[offset + 8] = record.verify;
       buf[offset + 9] = record.state;
-      buf.writeUInt32LE(record.workcode ?? 0, offset + 12);
+      buf.writeUInt32LE(assertUint('workcode', record.workcode ?? 0, U32), offset + 12);
       break;
     }
     case 40:

@@ -1,5 +1,6 @@
 import { ProtocolError } from '../errors.js';
 import { EventFlag } from './commands.js';
+import { assertUint, numericUserId, U8, U16, U32 } from './fields.js';
 import { decodeFixedText, encodeFixedText, type TextEncodingName } from './text.js';
 import { decodeEventTime, encodeEventTime, invalidReason, type LocalDateTime } from './time.js';
 
@@ -82,18 +83,16 @@ export interface AttendanceEventInput {
 
 /** Encodes an attendance event in one of the layouts (the simulator's side). */
 export function encodeAttendanceEvent(event: AttendanceEventInput, layout: AttendanceEventLayout = 36): Buffer {
+  assertUint('verify', event.verify, U8);
+  assertUint('state', event.state, U8);
   const buf = Buffer.alloc(layout);
   let at: number;
   if (layout === 32 || layout === 36) {
     encodeFixedText(event.userId, buf, 0, 24);
     at = 24;
-    if (layout === 36) buf.writeUInt32LE(event.workcode ?? 0, 32);
+    if (layout === 36) buf.writeUInt32LE(assertUint('workcode', event.workcode ?? 0, U32), 32);
   } else {
-    const numeric = Number(event.userId);
-    const max = layout === 12 ? 0xffffffff : 0xffff;
-    if (!Number.isInteger(numeric) || numeric < 0 || numeric > max) {
-      throw new ProtocolError('INVALID_ARGUMENT', `a ${layout}-byte event holds a numeric user id up to ${max}, got "${event.userId}"`);
-    }
+    const numeric = numericUserId(event.userId, layout === 12 ? U32 : U16, `a ${layout}-byte event`);
     if (layout === 12) {
       buf.writeUInt32LE(numeric, 0);
       at = 4;

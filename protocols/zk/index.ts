@@ -1,5 +1,6 @@
 export * from './commands.js';
 export * from './checksum.js';
+export * from './fields.js';
 export * from './packet.js';
 export * from './time.js';
 export * from './comm-key.js';

@@ -1,6 +1,7 @@
 import { ProtocolError } from '../errors.js';
 import { computeChecksum, checksumMatches } from './checksum.js';
 import { commandName } from './commands.js';
+import { assertUint, U16 } from './fields.js';
 
 /** Size of the packet header: command, checksum, session id, reply id, each u16 LE. */
 export const HEADER_SIZE = 8;
@@ -23,9 +24,9 @@ export function encodePacket(
   replyId: number,
   data: Uint8Array = EMPTY,
 ): Buffer {
-  assertU16('command', command);
-  assertU16('sessionId', sessionId);
-  assertU16('replyId', replyId);
+  assertUint('command', command, U16);
+  assertUint('sessionId', sessionId, U16);
+  assertUint('replyId', replyId, U16);
   const buf = Buffer.allocUnsafe(HEADER_SIZE + data.length);
   buf.writeUInt16LE(command, 0);
   buf.writeUInt16LE(0, 2);
@@ -71,12 +72,6 @@ export function decodePacket(buf: Buffer, options: DecodeOptions = {}): Packet {
 /** The next reply id after `id`: clients count up and wrap within 16 bits. */
 export function nextReplyId(id: number): number {
   return (id + 1) & 0xffff;
-}
-
-function assertU16(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff) {
-    throw new ProtocolError('INVALID_ARGUMENT', `${name} must be an integer in 0..65535, got ${value}`);
-  }
 }
 
 const EMPTY = Buffer.alloc(0);

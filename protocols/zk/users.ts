@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors.js';
+import { assertUint, numericUserId, U8, U16, U32 } from './fields.js';
 import { decodeFixedText, encodeFixedText, type TextEncodingName } from './text.js';
 
 export type UserRecordSize = 28 | 72;
@@ -58,25 +59,25 @@ export function decodeUser(buf: Uint8Array, offset: number, size: UserRecordSize
 }
 
 export function encodeUser(user: TerminalUser, size: UserRecordSize, out?: Buffer, offset = 0): Buffer {
+  assertUint('uid', user.uid, U16);
+  assertUint('privilege', user.privilege, U8);
+  assertUint('card', user.card, U32);
   const buf = out ?? Buffer.alloc(size);
   buf.fill(0, offset, offset + size);
   buf.writeUInt16LE(user.uid, offset);
   buf[offset + 2] = user.privilege;
   if (size === 28) {
-    const numeric = Number(user.userId);
-    if (!Number.isInteger(numeric) || numeric < 0 || numeric > 0xffffffff) {
-      throw new ProtocolError('INVALID_ARGUMENT', `28-byte users hold numeric user ids, got "${user.userId}"`);
-    }
+    const numeric = numericUserId(user.userId, U32, '28-byte user');
     encodeFixedText(user.password, buf, offset + 3, 5);
     encodeFixedText(user.name, buf, offset + 8, 8);
-    buf.writeUInt32LE(user.card >>> 0, offset + 16);
+    buf.writeUInt32LE(user.card, offset + 16);
     buf[offset + 21] = Number(user.group) & 0xff;
     buf.writeInt16LE(user.timezone, offset + 22);
     buf.writeUInt32LE(numeric, offset + 24);
   } else {
     encodeFixedText(user.password, buf, offset + 3, 8);
     encodeFixedText(user.name, buf, offset + 11, 24);
-    buf.writeUInt32LE(user.card >>> 0, offset + 35);
+    buf.writeUInt32LE(user.card, offset + 35);
     encodeFixedText(user.group, buf, offset + 40, 7);
     encodeFixedText(user.userId, buf, offset + 48, 24);
   }

@@ -154,6 +154,23 @@ describe('all sizes', () => {
     );
   });
 
+  it.each([
+    ['uid over 16 bits', { uid: 65536 }],
+    ['verify over 8 bits', { verify: 300 }],
+    ['negative state', { state: -1 }],
+    ['fractional verify', { verify: 1.5 }],
+  ] as const)('encode refuses %s instead of truncating it', (_label, bad) => {
+    for (const size of [8, 16, 40] as const) {
+      if (size === 16 && 'uid' in bad) continue; // 16-byte records carry no uid
+      expectCode(() => encodeAttendance({ uid: 1, userId: '1', verify: 0, state: 0, time: T1, ...bad }, size), 'INVALID_ARGUMENT');
+    }
+  });
+
+  it('8-byte encode needs a uid or a numeric user id', () => {
+    expectCode(() => encodeAttendance({ userId: 'A7', verify: 0, state: 0, time: T1 }, 8), 'INVALID_ARGUMENT');
+    expect(decodeAttendance(encodeAttendance({ userId: '77', verify: 0, state: 0, time: T1 }, 8), 0, 8).uid).toBe(77);
+  });
+
   it('ATTENDANCE_RECORD_SIZES lists the three layouts, most common first', () => {
     expect(ATTENDANCE_RECORD_SIZES).toEqual([40, 16, 8]);
   });

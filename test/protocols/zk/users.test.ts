@@ -52,6 +52,15 @@ describe('28-byte users: uid | privilege | 5 password | 8 name | u32 card | pad 
     expect(encodeUser(user, 28)).toEqual(expected);
   });
 
+  it.each([
+    ['uid', { uid: 70000 }],
+    ['privilege', { privilege: 256 }],
+    ['card', { card: 2 ** 32 }],
+  ] as const)('refuses an out-of-range %s instead of truncating it', (_field, bad) => {
+    expectCode(() => encodeUser({ ...user, ...bad }, 28), 'INVALID_ARGUMENT');
+    expectCode(() => encodeUser({ ...user, ...bad }, 72), 'INVALID_ARGUMENT');
+  });
+
   it.each(['A12', '-3', '4294967296', '2.5'])('refuses the user id "%s" with INVALID_ARGUMENT', (userId) => {
     expectCode(() => encodeUser({ ...user, userId }, 28), 'INVALID_ARGUMENT');
   });
