@@ -32,6 +32,7 @@ Options:
   --record-capacity N  attendance log capacity (default max(200000, records))
   --packet-gap MS      pause after each packet written, for clients that read one packet per
                        socket read (default 2 for TCP, 1 for UDP)
+  --chunk-gap MS       pause after each chunk of a TCP bulk read (default 10)
   --log-level LEVEL    pino level for the simulator's log on stderr (default warn)
   -h, --help           show this help
 `;
@@ -82,6 +83,7 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
       'serial-number': { type: 'string' },
       'record-capacity': { type: 'string' },
       'packet-gap': { type: 'string' },
+      'chunk-gap': { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -105,13 +107,14 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
   const commKey = number('comm-key', values['comm-key'], 0);
   if (commKey > 0xffffffff) throw new CliError(`--comm-key must fit in 32 bits, got ${commKey}`);
   const gap = values['packet-gap'] === undefined ? undefined : number('packet-gap', values['packet-gap'], 0, false);
+  const chunkGap = values['chunk-gap'] === undefined ? undefined : number('chunk-gap', values['chunk-gap'], 0, false);
   const logger = hooks.logger ?? pino({ level: values['log-level'] }, pino.destination(2));
   const sim = new TerminalSimulator({
     seed: number('seed', values.seed, 0),
     users,
     records,
     ...(baseDate === undefined ? {} : { baseDate }),
-    ...(values['utc-offset'] === undefined ? {} : { utcOffsetMinutes: number('utc-offset', values['utc-offset'], -840) }),
+    ...(values['utc-offset'] === undefined ? {} : { utcOffsetMinutes: utcOffset(values['utc-offset']) }),
     commKey,
     punchRatePerSecond: number('punch-rate', values['punch-rate'], 0, false),
     driftSecondsPerDay: Number.isFinite(Number(values.drift)) ? Number(values.drift) : bad('drift', values.drift),
@@ -126,7 +129,14 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
     await Promise.all(servers.map((s) => s.close()));
   };
   try {
-    if (tcpPort !== undefined) servers.push(await startTcpServer(sim, { port: tcpPort, host: values.host, ...(gap === undefined ? {} : { packetGapMs: gap }) }));
+    if (tcpPort !== undefined) servers.push(
+        await startTcpServer(sim, {
+          port: tcpPort,
+          host: values.host,
+          ...(gap === undefined ? {} : { packetGapMs: gap }),
+          ...(chunkGap === undefined ? {} : { chunkGapMs: chunkGap }),
+        }),
+      );
     if (udpPort !== undefined) servers.push(await startUdpServer(sim, { port: udpPort, host: values.host, ...(gap === undefined ? {} : { packetGapMs: gap }) }));
   } catch (err) {
     await shutdown();
@@ -152,6 +162,12 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
     process.off('SIGTERM', onSignal);
     await shutdown();
   }
+}
+
+function utcOffset(raw: string): number {
+  const n = number('utc-offset', raw, -840);
+  if (n > 840) throw new CliError(`--utc-offset must be -840..840 minutes, got "${raw}"`);
+  return n;
 }
 
 function bad(flag: string, raw: string): never {
