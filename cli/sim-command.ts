@@ -9,6 +9,7 @@ import {
   type SimulatorServer,
 } from '../fixtures/sim/index.js';
 import { CliError } from './cli-error.js';
+import { formatOffset, parseUtcOffset } from './time-args.js';
 
 export const SIM_USAGE = `Usage: rollcall sim [options]
 
@@ -23,7 +24,7 @@ Options:
   --users N            enrolled users, ids 1001 upward (default 300)
   --seed N             seed for the sample data, session ids and punches (default 1)
   --base-date ISO      where the sample history ends (default: now), e.g. 2026-11-02T09:00:00Z
-  --utc-offset MIN     the terminal's time zone, minutes east of UTC (default: this host's)
+  --utc-offset +08:00  the terminal's time zone as a UTC offset (default: this host's)
   --comm-key N         comm key the terminal demands; 0 for none (default 0)
   --punch-rate R       realtime punches per second, Poisson-spread (default 0.5; 0 for none)
   --drift S            seconds per day the terminal clock gains (negative: loses) (default 0)
@@ -114,7 +115,7 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
     users,
     records,
     ...(baseDate === undefined ? {} : { baseDate }),
-    ...(values['utc-offset'] === undefined ? {} : { utcOffsetMinutes: utcOffset(values['utc-offset']) }),
+    ...(values['utc-offset'] === undefined ? {} : { utcOffsetMinutes: parseUtcOffset(values['utc-offset']) }),
     commKey,
     punchRatePerSecond: number('punch-rate', values['punch-rate'], 0, false),
     driftSecondsPerDay: Number.isFinite(Number(values.drift)) ? Number(values.drift) : bad('drift', values.drift),
@@ -164,20 +165,8 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
   }
 }
 
-function utcOffset(raw: string): number {
-  const n = number('utc-offset', raw, -840);
-  if (n > 840) throw new CliError(`--utc-offset must be -840..840 minutes, got "${raw}"`);
-  return n;
-}
-
 function bad(flag: string, raw: string): never {
   throw new CliError(`--${flag} must be a number, got "${raw}"`);
-}
-
-function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 /** For embedding: a serial binding for a simulator (re-exported so scripts need one import). */

@@ -8,8 +8,9 @@ import type { ClientName, DownloadResult } from './client-process.js';
 export interface DownloadBenchOptions {
   records: number;
   rounds: number;
-  /** Simulator pause between packets, ms (the npm clients need one; see fixtures/sim/paced-writer.ts). */
+  /** Simulator pauses between packets and around chunks, ms (the npm clients need them; see fixtures/sim/paced-writer.ts). */
   gapMs: number;
+  chunkGapMs: number;
   clients: ClientName[];
 }
 
@@ -24,15 +25,15 @@ export interface ClientSummary {
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-function startSim(records: number, gapMs: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(here('./sim-process.js'), ['--records', String(records), '--gap', String(gapMs)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function startSim(records: number, gapMs: number, chunkGapMs: number): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(here('./sim-process.js'), ['--records', String(records), '--gap', String(gapMs), '--chunk-gap', String(chunkGapMs)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
 }
 
-function runClient(client: ClientName, port: number, cwd: string): Promise<DownloadResult> {
+function runClient(client: ClientName, port: number, cwd: string, limitMs = 120_000): Promise<DownloadResult> {
   const child = fork(here('./client-process.js'), [client, String(port)], {
     cwd, // the npm clients write *.err.log files into their working directory
     env: { ...process.env, TZ: 'UTC' },
@@ -41,8 +42,8 @@ function runClient(client: ClientName, port: number, cwd: string): Promise<Downl
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${client} did not finish within 120 s`));
-    }, 120_000);
+      reject(new Error(`${client} did not finish within ${limitMs / 1000} s`));
+    }, limitMs);
     child.once('message', (m) => {
       clearTimeout(timer);
       const msg = m as DownloadResult | { error: string };
@@ -64,7 +65,7 @@ function median(values: number[]): number {
 
 /** Downloads `records` attendance records over loopback TCP with each client, `rounds` times each, interleaved. */
 export async function benchZkDownload(options: DownloadBenchOptions): Promise<ClientSummary[]> {
-  const { child, port } = await startSim(options.records, options.gapMs);
+  const { child, port } = await startSim(options.records, options.gapMs, options.chunkGapMs);
   const cwd = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
   const results = new Map<ClientName, DownloadResult[]>();
   try {
@@ -93,4 +94,19 @@ export async function benchZkDownload(options: DownloadBenchOptions): Promise<Cl
       runs: runs.map((r) => ({ ms: Math.round(r.ms * 10) / 10, peakRssMB: Math.round(r.peakRssMB * 10) / 10 })),
     };
   });
+}
+
+/** One download by `client` against a simulator with the given gaps: the result, or why it failed. */
+export async function probeZkDownload(client: ClientName, records: number, gapMs: number, chunkGapMs: number, limitMs: number): Promise<DownloadResult | { client: ClientName; error: string }> {
+  const { child, port } = await startSim(records, gapMs, chunkGapMs);
+  const cwd = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+  try {
+    const r = await runClient(client, port, cwd, limitMs);
+    return r.records === records ? r : { client, error: `read ${r.records} of ${records} records` };
+  } catch (err) {
+    return { client, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    child.disconnect();
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }

@@ -10,6 +10,7 @@ const { values } = parseArgs({
     records: { type: 'string', default: '100000' },
     users: { type: 'string', default: '500' },
     gap: { type: 'string', default: '2' },
+    'chunk-gap': { type: 'string', default: '10' },
   },
 });
 
@@ -21,7 +22,7 @@ const sim = new TerminalSimulator({
   utcOffsetMinutes: 480,
   capacities: { records: Math.max(200_000, Number(values.records)) },
 });
-const server = await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: Number(values.gap) });
+const server = await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: Number(values.gap), chunkGapMs: Number(values['chunk-gap']) });
 process.send?.({ port: server.port });
 process.on('disconnect', () => {
   sim.close();

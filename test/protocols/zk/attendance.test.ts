@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ATTENDANCE_RECORD_SIZES,
-  daysInMonth,
   decodeAttendance,
   encodeAttendance,
   type AttendanceInput,
   type LocalDateTime,
 } from '../../../protocols/zk/index.js';
 import { hex } from './captures.js';
-import { expectCode } from './helpers.js';
+import { expectCode, wallClock } from './helpers.js';
 
 const T1: LocalDateTime = { year: 2018, month: 6, day: 25, hour: 17, minute: 50, second: 35 }; // 0x2368b36b
 const T1_LE = '6bb36823';
@@ -176,16 +175,7 @@ describe('all sizes', () => {
   });
 });
 
-const time = fc
-  .record({
-    year: fc.integer({ min: 2000, max: 2099 }),
-    month: fc.integer({ min: 1, max: 12 }),
-    day: fc.integer({ min: 1, max: 31 }),
-    hour: fc.integer({ min: 0, max: 23 }),
-    minute: fc.integer({ min: 0, max: 59 }),
-    second: fc.integer({ min: 0, max: 59 }),
-  })
-  .map((t) => ({ ...t, day: Math.min(t.day, daysInMonth(t.year, t.month)) }));
+const time = wallClock(2000, 2099);
 const byte = fc.integer({ min: 0, max: 255 });
 
 describe('round trips (property)', () => {

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { ProtocolError, type ProtocolErrorCode } from '../../../protocols/errors.js';
-import type { DiscardEvent, FrameMeta, FramerHandlers, FramerOptions, StreamFramer } from '../../../protocols/zk/index.js';
+import { daysInMonth, type DiscardEvent, type FrameMeta, type FramerHandlers, type FramerOptions, type LocalDateTime, type StreamFramer } from '../../../protocols/zk/index.js';
 
 /** Runs `fn` and returns the ProtocolError it throws, failing the test on anything else. */
 export function catchProtocolError(fn: () => unknown): ProtocolError {
@@ -63,4 +64,18 @@ export function splitAt(buf: Buffer, cuts: readonly number[]): Buffer[] {
 /** One chunk per byte. */
 export function bytewise(buf: Buffer): Buffer[] {
   return [...buf].map((b) => Buffer.from([b]));
+}
+
+/** Valid wall-clock times with years in `minYear..maxYear` (days clamped to the month). */
+export function wallClock(minYear: number, maxYear: number): fc.Arbitrary<LocalDateTime> {
+  return fc
+    .record({
+      year: fc.integer({ min: minYear, max: maxYear }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 31 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.integer({ min: 0, max: 59 }),
+    })
+    .map((t) => ({ ...t, day: Math.min(t.day, daysInMonth(t.year, t.month)) }));
 }
