@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { AgentError } from '../agent/errors.js';
 import { isProtocolError } from '../protocols/errors.js';
+import { packageVersion } from '../agent/version.js';
 import { CliError } from './cli-error.js';
 
 const USAGE = `Usage: rollcall <command> [options]
@@ -9,6 +10,7 @@ Commands:
   demo        run a simulated terminal and read it with the rollcall client (the quick start)
   terminal    talk to a punch clock: info, users, records, time, set-time
   sim         run a simulated punch clock for trying a setup before hardware arrives
+  agent       run the site gateway (terminals and badge readers to MQTT): run, status, check, schema
 
 Run "rollcall <command> --help" for a command's options.
 `;
@@ -20,11 +22,13 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./terminal-command.js')).runTerminalCommand(rest);
     case 'sim':
       return (await import('./sim-command.js')).runSimCommand(rest);
+    case 'agent':
+      return (await import('./agent-command.js')).runAgentCommand(rest);
     case 'demo':
       return (await import('./demo-command.js')).runDemoCommand(rest);
     case '--version':
     case '-v':
-      process.stdout.write(`${version()}\n`);
+      process.stdout.write(`${packageVersion()}\n`);
       return;
     case undefined:
     case '--help':
@@ -37,15 +41,13 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof CliError) {
     process.stderr.write(`rollcall: ${err.message}\n`);
     process.exitCode = err.exitCode;
+  } else if (err instanceof AgentError) {
+    process.stderr.write(`rollcall: ${err.message} [${err.code}]\n`);
+    process.exitCode = err.code === 'CONFIG' ? 2 : 1;
   } else if (isProtocolError(err)) {
     process.stderr.write(`rollcall: ${err.message} [${err.code}]\n`);
     process.exitCode = 1;
