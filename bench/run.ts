@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table.
- * Usage: node dist/bench/run.js [zk-download] [--records N] [--rounds N]
+ * Usage: node dist/bench/run.js [zk-download] [agent] [--records N] [--rounds N]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchAgent } from './agent/run-agent.js';
 import { benchZkDownload, probeZkDownload, type ClientSummary } from './zk-download/bench.js';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     records: { type: 'string', default: '100000' },
@@ -70,4 +71,11 @@ async function zkDownload(): Promise<void> {
   writeFileSync(new URL('zk-download.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
 }
 
-await zkDownload();
+const selected = positionals.length === 0 ? ['zk-download', 'agent'] : positionals;
+for (const name of selected) {
+  if (name === 'zk-download') await zkDownload();
+  else if (name === 'agent') {
+    const report = await benchAgent((line) => process.stdout.write(`${line}\n`));
+    writeFileSync(new URL('agent.json', resultsDir), `${JSON.stringify({ ...report, machine: machine() }, null, 2)}\n`);
+  } else throw new Error(`unknown benchmark "${name}" (zk-download, agent)`);
+}

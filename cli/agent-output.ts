@@ -1,5 +1,5 @@
 import type { AgentConfig } from '../agent/config/schema.js';
-import { formatOffset } from '../agent/hid/hid-punch.js';
+import { formatUtcOffset } from '../protocols/zk/time.js';
 import type { OutboxStatus } from '../agent/store/status.js';
 import { formatTable } from './output.js';
 
@@ -32,7 +32,7 @@ export function configSummary(file: string, c: AgentConfig): string {
     : `, TLS${b.tls.caFile === undefined ? '' : ` ca ${b.tls.caFile}`}${b.tls.certFile === undefined ? '' : ` client cert ${b.tls.certFile}`}${b.tls.rejectUnauthorized ? '' : ' (certificate NOT verified)'}`;
   const lines = [
     `${file}: valid`,
-    `site ${c.site}, gateway ${c.gateway}, UTC${formatOffset(c.utcOffset)}, log level ${c.logLevel}`,
+    `site ${c.site}, gateway ${c.gateway}, UTC${formatUtcOffset(c.utcOffset)}, log level ${c.logLevel}`,
     `outbox ${o.path} (synchronous ${o.synchronous}; pulling stops at ${o.maxBacklog} undelivered or ${o.minFreeMB} MiB free; keeps ${o.keepDelivered} delivered)`,
     `broker ${maskUrl(b.url)} (${auth}${tls}); batches of ${c.publish.batchSize}, ${c.publish.maxInflightBatches} in flight, ack timeout ${c.publish.ackTimeoutSeconds} s`,
   ];

@@ -9,7 +9,8 @@ import {
   type SimulatorServer,
 } from '../fixtures/sim/index.js';
 import { CliError } from './cli-error.js';
-import { formatOffset, parseUtcOffset } from './time-args.js';
+import { formatUtcOffset } from '../protocols/zk/time.js';
+import { parseUtcOffset } from './time-args.js';
 
 export const SIM_USAGE = `Usage: rollcall sim [options]
 
@@ -147,7 +148,7 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
   const key = commKey === 0 ? 'no comm key' : `comm key ${commKey}`;
   out(
     `simulated terminal ${sim.serialNumber} on ${where}: ${sim.state.users.length} users, ${sim.state.records.length} records, ` +
-      `${key}, ${sim.punchRate} punches/s, clock UTC${formatOffset(sim.clock.utcOffsetMinutes)}; Ctrl-C to stop`,
+      `${key}, ${sim.punchRate} punches/s, clock UTC${formatUtcOffset(sim.clock.utcOffsetMinutes)}; Ctrl-C to stop`,
   );
   hooks.onListening?.(servers, sim);
   const stop = new AbortController();

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { createTransport, parseTerminalUrl } from '../protocols/transport/url.js';
 import { ZkClient } from '../protocols/zk/client/client.js';
-import { diffSeconds, formatLocal, localFromDate, type LocalDateTime } from '../protocols/zk/time.js';
+import { diffSeconds, formatLocal, formatUtcOffset, localFromDate, type LocalDateTime } from '../protocols/zk/time.js';
 import { privilegeLevel, isDisabled } from '../protocols/zk/users.js';
 import { CliError } from './cli-error.js';
 import { formatTable, progressBar } from './output.js';
-import { parseLocalDateTime, parseUtcOffset, formatOffset } from './time-args.js';
+import { parseLocalDateTime, parseUtcOffset } from './time-args.js';
 
 export const TERMINAL_USAGE = `Usage: rollcall terminal <info|users|records|time|set-time> URL [options]
 
@@ -79,8 +79,8 @@ export async function runTerminalCommand(argv: string[], out: NodeJS.WritableStr
       case 'time': {
         const time = await client.getTime();
         const drift = clockDrift(time, offset);
-        if (values.json) print(JSON.stringify({ time: formatLocal(time), utcOffset: formatOffset(offset), clockDriftSeconds: drift }));
-        else print(`${formatLocal(time)} (terminal is ${describeDrift(drift)} this machine's clock at UTC${formatOffset(offset)})`);
+        if (values.json) print(JSON.stringify({ time: formatLocal(time), utcOffset: formatUtcOffset(offset), clockDriftSeconds: drift }));
+        else print(`${formatLocal(time)} (terminal is ${describeDrift(drift)} this machine's clock at UTC${formatUtcOffset(offset)})`);
         break;
       }
       case 'set-time': {

@@ -1,20 +1,11 @@
-import { invalidReason, type LocalDateTime } from '../protocols/zk/time.js';
+import { invalidReason, parseUtcOffset as parseOffset, type LocalDateTime } from '../protocols/zk/time.js';
 import { CliError } from './cli-error.js';
 
 /** `+08:00`, `-05:30`, `Z` → minutes east of UTC. */
 export function parseUtcOffset(text: string): number {
-  if (text === 'Z' || text === 'z') return 0;
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (m === null) throw new CliError(`UTC offset must look like +08:00, got "${text}"`);
-  const minutes = Number(m[2]) * 60 + Number(m[3]);
-  if (minutes > 14 * 60) throw new CliError(`UTC offset ${text} is beyond ±14:00`);
-  return m[1] === '-' ? -minutes : minutes;
-}
-
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const minutes = parseOffset(text);
+  if (typeof minutes === 'string') throw new CliError(`UTC offset: ${minutes}`);
+  return minutes;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` (or with a space) → wall-clock fields, refusing impossible moments. */

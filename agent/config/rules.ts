@@ -12,17 +12,7 @@ export interface RuleProblem {
 const BROKER_SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:', 'ssl:'];
 const TLS_SCHEMES = new Set(['mqtts:', 'wss:', 'ssl:']);
 
-/** `+08:00`, `-05:30`, `Z` → minutes east of UTC, or what is wrong with the text. */
-export function parseUtcOffset(text: string): number | string {
-  if (text === 'Z') return 0;
-  const m = /^([+-])(\d{2}):(\d{2})$/.exec(text);
-  if (m === null) return `"${text}" is not a UTC offset; write it like "+08:00" or "-05:30" (in quotes)`;
-  const hours = Number(m[2]);
-  const mins = Number(m[3]);
-  if (mins > 59 || hours * 60 + mins > 14 * 60) return `"${text}" is beyond ±14:00; write the site's offset, e.g. "+08:00"`;
-  const minutes = hours * 60 + mins;
-  return m[1] === '-' ? -minutes : minutes;
-}
+export { parseUtcOffset } from '../../protocols/zk/time.js';
 
 /** What is wrong with a broker URL, or undefined when it is usable. */
 export function brokerUrlProblem(text: string): string | undefined {

@@ -1,4 +1,4 @@
-import { formatLocal, localFromDate } from '../../protocols/zk/time.js';
+import { formatLocal, formatUtcOffset, localFromDate } from '../../protocols/zk/time.js';
 import type { HidReaderConfig } from '../config/schema.js';
 import type { NewPunch } from '../store/outbox.js';
 
@@ -26,17 +26,10 @@ export function hidPunch(
     deviceSerial: reader.terminal,
     userId: userIdForCard(reader, card),
     localTime,
-    at: `${localTime}${formatOffset(utcOffsetMinutes)}`,
+    at: `${localTime}${formatUtcOffset(utcOffsetMinutes)}`,
     state: reader.state,
     verify: CARD_VERIFY,
     workcode: 0,
     source: 'hid',
   };
-}
-
-/** Minutes east of UTC → `+08:00`. */
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }

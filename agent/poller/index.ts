@@ -6,4 +6,4 @@ export { backoffDelay, backoffCap, DEFAULT_BACKOFF, type BackoffOptions } from '
 export { checkClock, clockDrift, DEFAULT_CLOCK_POLICY, type ClockPolicy, type ClockCheck } from './clock-check.js';
 export { clearRefusal, clearIfAllowed, DEFAULT_CLEAR_POLICY, type ClearPolicy } from './clear-policy.js';
 export { createZkClient, type ClientFactoryOptions } from './client-factory.js';
-export { toNewPunch, formatOffset, unusableReason } from './record-to-punch.js';
+export { toNewPunch, unusableReason } from './record-to-punch.js';

@@ -1,5 +1,5 @@
 import type { PunchSource } from '../../protocols/mqtt/contract.js';
-import { formatLocal, type LocalDateTime } from '../../protocols/zk/time.js';
+import { formatLocal, formatUtcOffset, type LocalDateTime } from '../../protocols/zk/time.js';
 import type { NewPunch } from '../store/outbox.js';
 
 /** What a stored record and a realtime event have in common. */
@@ -9,13 +9,6 @@ export interface PunchFields {
   state: number;
   workcode: number;
   time: LocalDateTime | undefined;
-}
-
-/** `+08:00`, `-05:30`, `+00:00` for an offset in minutes east of UTC. */
-export function formatOffset(offsetMinutes: number): string {
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /**
@@ -41,7 +34,7 @@ export function toNewPunch(deviceSerial: string, fields: PunchFields, utcOffsetM
     deviceSerial,
     userId: fields.userId,
     localTime,
-    at: `${localTime}${formatOffset(utcOffsetMinutes)}`,
+    at: `${localTime}${formatUtcOffset(utcOffsetMinutes)}`,
     state: fields.state,
     verify: fields.verify,
     workcode: fields.workcode,

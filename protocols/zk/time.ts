@@ -143,3 +143,27 @@ export function diffSeconds(a: LocalDateTime, b: LocalDateTime): number {
 function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** Minutes east of UTC → `+08:00`, `-05:30`, `+00:00`. */
+export function formatUtcOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** `+08:00`, `-05:30` or `Z` → minutes east of UTC, or a sentence saying what is wrong with the text. */
+export function parseUtcOffset(text: string): number | string {
+  if (text === 'Z' || text === 'z') return 0;
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (m === null) return `"${text}" is not a UTC offset; write it like "+08:00" or "-05:30"`;
+  const hours = Number(m[2]);
+  const mins = Number(m[3]);
+  if (mins > 59 || hours * 60 + mins > 14 * 60) return `"${text}" is beyond ±14:00; write the site's offset, e.g. "+08:00"`;
+  const minutes = hours * 60 + mins;
+  return m[1] === '-' ? -minutes : minutes;
+}
+
+/** A wall-clock time with a UTC offset: `2026-11-23T08:59:01+08:00`. */
+export function formatWithOffset(t: LocalDateTime, offsetMinutes: number): string {
+  return `${formatLocal(t)}${formatUtcOffset(offsetMinutes)}`;
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { backoffCap, backoffDelay, Sleeper } from '../../../agent/poller/backoff.js';
 import { clearRefusal } from '../../../agent/poller/clear-policy.js';
 import { clockDrift } from '../../../agent/poller/clock-check.js';
-import { formatOffset, toNewPunch, unusableReason } from '../../../agent/poller/record-to-punch.js';
+import { toNewPunch, unusableReason } from '../../../agent/poller/record-to-punch.js';
+import { formatUtcOffset } from '../../../protocols/zk/time.js';
 
 describe('backoff', () => {
   const options = { initialMs: 1000, maxMs: 60_000 };
@@ -53,10 +54,10 @@ describe('record to punch', () => {
   const time = { year: 2026, month: 11, day: 23, hour: 8, minute: 59, second: 1 };
 
   it('formats offsets east and west of UTC', () => {
-    expect(formatOffset(480)).toBe('+08:00');
-    expect(formatOffset(0)).toBe('+00:00');
-    expect(formatOffset(-330)).toBe('-05:30');
-    expect(formatOffset(345)).toBe('+05:45');
+    expect(formatUtcOffset(480)).toBe('+08:00');
+    expect(formatUtcOffset(0)).toBe('+00:00');
+    expect(formatUtcOffset(-330)).toBe('-05:30');
+    expect(formatUtcOffset(345)).toBe('+05:45');
   });
 
   it('keeps terminal wall time and adds the site offset', () => {

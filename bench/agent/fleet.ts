@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TerminalSimulator, startTcpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
+import { formatLocal } from '../../protocols/zk/time.js';
+import { startHubSide, type HubSide } from './hub-side.js';
+
+const CLI = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+
+export interface FleetResult {
+  terminals: number;
+  recordsPerTerminal: number;
+  backfillMs: number;
+  /** Peak and final resident memory of the agent process (from /proc). */
+  agentPeakRssMB: number;
+  agentRssMB: number;
+  realtime: { punches: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
+}
+
+interface Fleet {
+  sims: TerminalSimulator[];
+  servers: SimulatorServer[];
+  hub: HubSide;
+  dir: string;
+}
+
+/**
+ * The agent CLI in its own process reading `terminals` simulated terminals (each on its own port,
+ * back to back like real terminals) and publishing to aedes with an acking receiver: time to
+ * deliver every stored record, the agent's memory, and realtime latency from a punch at a terminal
+ * to its arrival at the receiver.
+ */
+export async function benchFleet(terminals: number, recordsPerTerminal: number, realtimePunches: number): Promise<FleetResult> {
+  const fleet: Fleet = { sims: [], servers: [], hub: await startHubSide(), dir: mkdtempSync(join(tmpdir(), 'rollcall-bench-fleet-')) };
+  const agent = { pid: 0, kill: (): void => undefined } as { pid: number; kill(): void };
+  try {
+    for (let i = 0; i < terminals; i++) {
+      const sim = new TerminalSimulator({ seed: 100 + i, users: 200, records: recordsPerTerminal, utcOffsetMinutes: 480, serialNumber: `FLEET${String(i).padStart(4, '0')}` });
+      fleet.sims.push(sim);
+      fleet.servers.push(await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: 0, chunkGapMs: 0 }));
+    }
+    const config = join(fleet.dir, 'agent.yaml');
+    writeFileSync(config, [
+      'site: bench', 'gateway: gw1', 'utcOffset: "+08:00"', 'logLevel: warn',
+      'outbox: { path: ./outbox.sqlite, synchronous: FULL, minFreeMB: 1 }',
+      `broker: { url: "${fleet.hub.url}" }`,
+      'publish: { batchSize: 1000 }',
+      'terminals:',
+      ...fleet.servers.map((s, i) => `  - { name: t${i}, url: "zk+tcp://127.0.0.1:${s.port}", pollIntervalSeconds: 3600 }`),
+    ].join('\n'));
+    const total = terminals * recordsPerTerminal;
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, 'agent', '--config', config], { stdio: 'ignore' });
+    agent.pid = child.pid ?? 0;
+    agent.kill = () => void child.kill('SIGTERM');
+    while (fleet.hub.acker.received.size < total) {
+      if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const backfillMs = performance.now() - started;
+
+    // Realtime: punches spread over the terminals, one every 20 ms; latency to the receiver.
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    fleet.hub.acker.on('batch', (e) => {
+      const now = performance.now();
+      for (const p of e.batch.punches) {
+        const key = `${p.deviceSerial}|${p.userId}|${p.at.slice(0, 19)}`;
+        const t0 = sentAt.get(key);
+        if (t0 !== undefined) {
+          latencies.push(now - t0);
+          sentAt.delete(key);
+        }
+      }
+    });
+    for (let i = 0; i < realtimePunches; i++) {
+      const sim = fleet.sims[i % terminals]!;
+      const userId = sim.state.users[Math.floor(i / terminals) % sim.state.users.length]!.userId;
+      const record = sim.punch({ userId });
+      if (record !== undefined) sentAt.set(`${sim.serialNumber}|${record.userId}|${formatLocal(record.time)}`, performance.now());
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const deadline = Date.now() + 30_000;
+    while (latencies.length < realtimePunches && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (latencies.length < realtimePunches) throw new Error(`only ${latencies.length} of ${realtimePunches} realtime punches arrived`);
+    const mem = procMemory(agent.pid);
+    latencies.sort((a, b) => a - b);
+    const q = (p: number): number => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10;
+    return {
+      terminals,
+      recordsPerTerminal,
+      backfillMs: Math.round(backfillMs),
+      agentPeakRssMB: mem.peak,
+      agentRssMB: mem.now,
+      realtime: { punches: latencies.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: q(1) },
+    };
+  } finally {
+    agent.kill();
+    await new Promise((r) => setTimeout(r, 500));
+    await fleet.hub.close();
+    for (const s of fleet.sims) s.close();
+    await Promise.all(fleet.servers.map((s) => s.close()));
+    rmSync(fleet.dir, { recursive: true, force: true });
+  }
+}
+
+/** VmHWM (peak) and VmRSS of a process, in MB. */
+function procMemory(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { peak: Math.round(kb('VmHWM') / 102.4) / 10, now: Math.round(kb('VmRSS') / 102.4) / 10 };
+}
