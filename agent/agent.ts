@@ -80,7 +80,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       alarms.set(t.name, h.alarms);
       publishAlarms();
       const health = toTerminalHealth(config.gateway, h, outbox);
-      if (health !== undefined) publisher.publishHealth(health);
+      if (health === undefined) return;
+      try {
+        publisher.publishHealth(health);
+      } catch (err) {
+        // A health report that does not fit the contract is a bug to log, never a reason to stop polling.
+        logger.error({ err, terminal: t.name }, 'could not publish terminal health');
+      }
     });
     return poller;
   });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { CardReaderDecoder } from '../../protocols/hid/keyboard-report.js';
 import type { HidReaderConfig } from '../config/schema.js';
+import { Backoff } from '../backoff.js';
 import { AgentError } from '../errors.js';
 
 /**
@@ -119,10 +120,11 @@ class Reader implements HidReader {
   readonly name: string;
   private device: HidDevice | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private attempt = 0;
   private closed = false;
   private readonly decoder: CardReaderDecoder;
   private readonly now: () => number;
+
+  private readonly backoff: Backoff;
 
   constructor(
     private readonly config: HidReaderSettings,
@@ -133,6 +135,7 @@ class Reader implements HidReader {
     this.name = config.name;
     this.now = options.now ?? Date.now;
     this.decoder = new CardReaderDecoder({ maxLength: config.maxLength, keystrokeTimeoutMs: config.keystrokeTimeoutMs });
+    this.backoff = new Backoff({ initialMs: options.retryMinMs ?? 1000, maxMs: options.retryMaxMs ?? 60_000 });
   }
 
   get connected(): boolean {
@@ -147,7 +150,7 @@ class Reader implements HidReader {
       const { path, vendorId, productId } = this.config;
       device = path !== undefined ? new this.hid.HID(path) : new this.hid.HID(vendorId!, productId!);
     } catch (err) {
-      if (isNativeLoadFailure(err) && this.attempt === 0) throw nativeError(this.name, err);
+      if (isNativeLoadFailure(err) && this.backoff.attempts === 0) throw nativeError(this.name, err);
       this.logger.warn(
         { err: firstLine(err), device: describeDevice(this.config) },
         `cannot open HID reader ${describeDevice(this.config)}; check it is plugged in (lsusb) and that the agent's user may open /dev/hidraw* (udev rule with MODE="0660" and its group); retrying`,
@@ -170,7 +173,7 @@ class Reader implements HidReader {
   }
 
   private onData(data: Uint8Array | number[]): void {
-    this.attempt = 0; // the device works: the next failure starts the backoff afresh
+    this.backoff.reset(); // the device works: the next failure starts the backoff afresh
     const at = this.now();
     const card = this.decoder.push(data, at);
     if (card === undefined) return;
@@ -202,11 +205,7 @@ class Reader implements HidReader {
 
   private retry(): void {
     if (this.closed || this.timer !== undefined) return;
-    const min = this.options.retryMinMs ?? 1000;
-    const max = this.options.retryMaxMs ?? 60_000;
-    const base = Math.min(max, min * 2 ** Math.min(this.attempt, 20));
-    this.attempt++;
-    const delay = base / 2 + (Math.random() * base) / 2;
+    const delay = this.backoff.next();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       try {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ZkClient } from '../../protocols/zk/client/client.js';
 import type { Outbox } from '../store/outbox.js';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../backoff.js';
 import type { ClearPolicy } from './clear-policy.js';
 import type { ClockPolicy } from './clock-check.js';
 import type { PollerHealth } from './health.js';

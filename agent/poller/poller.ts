@@ -5,7 +5,7 @@ import { parseTerminalUrl } from '../../protocols/transport/url.js';
 import type { ZkClient } from '../../protocols/zk/client/client.js';
 import type { AttendanceEvent } from '../../protocols/zk/events.js';
 import type { FreeSizes } from '../../protocols/zk/free-sizes.js';
-import { backoffDelay, DEFAULT_BACKOFF, Sleeper, type BackoffOptions } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, Sleeper, type BackoffOptions } from '../backoff.js';
 import { clearIfAllowed, DEFAULT_CLEAR_POLICY, type ClearPolicy } from './clear-policy.js';
 import { createZkClient } from './client-factory.js';
 import { checkClock, DEFAULT_CLOCK_POLICY, type ClockPolicy } from './clock-check.js';

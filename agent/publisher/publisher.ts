@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { TerminalHealth } from '../../protocols/mqtt/contract.js';
 import { AgentError } from '../errors.js';
 import type { OutboxPunch } from '../store/outbox.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../backoff.js';
 import { decodeAck, encodeBatch, type InflightBatch } from './batches.js';
 import { classifyError, clientOptions, redact, type BrokerOptions } from './connection.js';
 import { RetainedState } from './retained.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffCap, backoffDelay, Sleeper } from '../../../agent/poller/backoff.js';
+import { backoffCap, backoffDelay, Sleeper } from '../../../agent/backoff.js';
 import { clearRefusal } from '../../../agent/poller/clear-policy.js';
 import { clockDrift } from '../../../agent/poller/clock-check.js';
 import { toNewPunch, unusableReason } from '../../../agent/poller/record-to-punch.js';

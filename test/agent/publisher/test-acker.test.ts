@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Backoff } from '../../../agent/publisher/backoff.js';
 import { PunchAck, type PunchBatch } from '../../../protocols/mqtt/contract.js';
 import { brokers } from '../../helpers/broker.js';
 import { openRig, type Rig } from './harness.js';
@@ -43,19 +42,3 @@ describe.each(brokers())('test acker on $name', (target) => {
   });
 });
 
-describe('Backoff', () => {
-  it('doubles up to the ceiling with jitter between half and all of the delay, and resets', () => {
-    const low = new Backoff({ initialMs: 100, maxMs: 1000, random: () => 0 });
-    expect([low.next(), low.next(), low.next(), low.next(), low.next(), low.next()]).toEqual([50, 100, 200, 400, 500, 500]);
-    low.reset();
-    expect(low.next()).toBe(50);
-    const high = new Backoff({ initialMs: 100, maxMs: 1000, random: () => 0.999999 });
-    expect([high.next(), high.next(), high.next(), high.next(), high.next()]).toEqual([100, 200, 400, 800, 1000]);
-    const real = new Backoff({ initialMs: 100, maxMs: 1000 });
-    for (let i = 0; i < 50; i++) {
-      const d = real.next();
-      expect(d).toBeGreaterThanOrEqual(50);
-      expect(d).toBeLessThanOrEqual(1000);
-    }
-  });
-});
