@@ -1,26 +1,35 @@
-import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { startAgent } from '../agent/agent.js';
+import { parseConfig } from '../agent/config/load.js';
+import { startAcker } from '../agent/publisher/test-acker.js';
+import { TerminalSimulator, startTcpServer } from '../fixtures/sim/index.js';
+import { startEmbeddedBroker } from '../hub/broker/embedded-broker.js';
 import { TcpTransport } from '../protocols/transport/tcp.js';
 import { ZkClient } from '../protocols/zk/client/client.js';
-import { formatLocal } from '../protocols/zk/time.js';
-import { TerminalSimulator, startTcpServer } from '../fixtures/sim/index.js';
+import { formatLocal, formatUtcOffset } from '../protocols/zk/time.js';
+import { backfillProgress } from './agent-command.js';
 import { CliError } from './cli-error.js';
-import { formatTable, progressBar } from './output.js';
+import { formatTable } from './output.js';
 
 export const DEMO_USAGE = `Usage: rollcall demo [options]
 
-Starts a simulated punch clock on 127.0.0.1, reads it with the rollcall client (device info,
-users, the whole attendance log with a progress bar) and then prints realtime punches as the
-simulated staff clock in, until Ctrl-C.
+Runs a whole site on this machine: a simulated punch clock, the embedded MQTT broker, the edge
+agent (reading the clock into its outbox and publishing to the broker) and a receiver standing in
+for the hub that acknowledges every punch. Prints the terminal, the backfill of its history, and
+each realtime punch as it reaches the receiver, until Ctrl-C.
 
 Options:
-  --port N         TCP port for the simulated terminal (default 4370; 0 picks a free one)
+  --port N         TCP port of the simulated terminal (default 4370; 0 picks a free one)
+  --mqtt-port N    port of the embedded MQTT broker (default 1883; 0 picks a free one)
   --records N      attendance records stored on the terminal (default 20000)
   --users N        enrolled users (default 300)
   --punch-rate R   realtime punches per second (default 0.5)
   --seed N         seed for the sample data (default 1)
-  --once           exit after the first realtime punch (for scripts)
+  --once           exit after the first realtime punch reaches the receiver (for scripts)
 `;
 
 export async function runDemoCommand(argv: string[]): Promise<void> {
@@ -28,6 +37,7 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     args: argv,
     options: {
       port: { type: 'string', default: '4370' },
+      'mqtt-port': { type: 'string', default: '1883' },
       records: { type: 'string', default: '20000' },
       users: { type: 'string', default: '300' },
       'punch-rate': { type: 'string', default: '0.5' },
@@ -45,63 +55,99 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     if (!Number.isFinite(n) || n < min) throw new CliError(`--${flag} must be a number >= ${min}, got "${raw}"`);
     return n;
   };
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const sim = new TerminalSimulator({
-    seed: num('seed', values.seed, 0),
-    users: num('users', values.users, 1),
-    records: num('records', values.records, 0),
-    punchRatePerSecond: num('punch-rate', values['punch-rate'], 0),
-    logger: logger.child({ component: 'sim' }),
-  });
-  const server = await startTcpServer(sim, { port: num('port', values.port, 0), host: '127.0.0.1' });
-  const url = `zk+tcp://127.0.0.1:${server.port}`;
   const say = (text: string): void => void process.stdout.write(`${text}\n`);
-  say(`simulated terminal listening on ${url}`);
-
-  const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port: server.port }), logger: logger.child({ component: 'client' }) });
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const records = num('records', values.records, 0);
+  const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-demo-'));
+  const stack: Array<() => Promise<void> | void> = [() => rmSync(dataDir, { recursive: true, force: true })];
   const shutdown = async (): Promise<void> => {
-    await client.disconnect().catch(() => undefined);
-    sim.close();
-    await server.close();
+    for (const step of stack.splice(0).reverse()) await step();
   };
+
   try {
-    await client.connect();
+    const sim = new TerminalSimulator({
+      seed: num('seed', values.seed, 0),
+      users: num('users', values.users, 1),
+      records,
+      punchRatePerSecond: num('punch-rate', values['punch-rate'], 0),
+      logger: logger.child({ component: 'sim' }),
+    });
+    stack.push(() => sim.close());
+    const terminal = await startTcpServer(sim, { port: num('port', values.port, 0), host: '127.0.0.1' });
+    stack.push(() => terminal.close());
+    const terminalUrl = `zk+tcp://127.0.0.1:${terminal.port}`;
+    say(`simulated terminal ${sim.serialNumber} on ${terminalUrl}`);
+    await showTerminal(terminal.port, say);
+
+    const broker = await startEmbeddedBroker({ port: num('mqtt-port', values['mqtt-port'], 0) });
+    stack.push(() => broker.close());
+    say(`embedded MQTT broker on ${broker.url}`);
+    const hub = await startAcker({ url: broker.url, logger: logger.child({ component: 'receiver' }) });
+    stack.push(() => hub.close());
+
+    const config = parseConfig(
+      [
+        'site: demo-site',
+        'gateway: gw1',
+        `utcOffset: "${formatUtcOffset(sim.clock.utcOffsetMinutes)}"`,
+        'outbox: { path: ./outbox.sqlite, minFreeMB: 1 }',
+        `broker: { url: "${broker.url}" }`,
+        'terminals:',
+        `  - { name: demo-terminal, url: "${terminalUrl}" }`,
+      ].join('\n'),
+      dataDir,
+    );
+    const progress = backfillProgress(process.stderr);
+    const started = Date.now();
+    const agent = await startAgent(config, { logger, onProgress: (p) => progress.update(p) });
+    stack.push(() => agent.stop());
+    say(`edge agent started (outbox ${config.outbox.path})`);
+
+    await waitFor(() => hub.received.size >= records);
+    progress.stop();
+    say(`${hub.received.size} punches stored at the edge, published and acknowledged in ${Date.now() - started} ms`);
+
+    say('\nwaiting for realtime punches (Ctrl-C to stop)...');
+    const delivered = new Promise<void>((resolve) => {
+      hub.on('batch', (e) => {
+        for (const p of e.batch.punches) {
+          if (p.source !== 'realtime') continue;
+          say(`punch delivered: user ${p.userId} at ${p.at} from ${p.deviceSerial} (state ${p.state}, verify ${p.verify}, seq ${e.batch.seqFrom})`);
+          if (values.once) resolve();
+        }
+      });
+    });
+    const signalled = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    await Promise.race(values.once ? [delivered, signalled] : [signalled]);
+  } finally {
+    await shutdown();
+  }
+}
+
+/** Device info, read with the rollcall client before the agent takes the terminal's connection. */
+async function showTerminal(port: number, say: (text: string) => void): Promise<void> {
+  const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port }) });
+  await client.connect();
+  try {
     const info = await client.getDeviceInfo();
     const sizes = await client.getFreeSizes();
     say(formatTable(['device', 'value'], [
       ['serial number', info.serialNumber],
       ['firmware', info.firmware],
       ['platform', info.platform],
-      ['name', info.name],
       ['MAC', info.mac],
       ['clock', formatLocal(await client.getTime())],
       ['users', `${sizes.users} / ${sizes.userCapacity}`],
       ['records', `${sizes.records} / ${sizes.recordCapacity}`],
     ]));
-    const users = await client.getUsers();
-    say(`\n${users.length} users, e.g. ${users.slice(0, 3).map((u) => `${u.userId} ${u.name}`).join(', ')}`);
-
-    const bar = progressBar('reading attendance');
-    const started = Date.now();
-    let last: string | undefined;
-    const summary = await client.readAttendance({
-      onRecord: (r) => {
-        last = `${r.userId} at ${r.time === undefined ? 'an impossible time' : formatLocal(r.time)}`;
-      },
-      onProgress: (p) => bar.update(p.receivedBytes, p.totalBytes, `${p.records} records`),
-    });
-    bar.stop();
-    say(`${summary.records} records read in ${Date.now() - started} ms (${summary.recordSize}-byte format); latest: ${last ?? 'none'}`);
-
-    client.on('attendance', (e) => say(`punch: user ${e.userId} at ${e.time === undefined ? '?' : formatLocal(e.time)} (state ${e.state}, verify ${e.verify})`));
-    await client.startRealtime();
-    say('\nwaiting for realtime punches (Ctrl-C to stop)...');
-    if (values.once) {
-      await once(client, 'attendance');
-    } else {
-      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    }
   } finally {
-    await shutdown();
+    await client.disconnect();
   }
+}
+
+async function waitFor(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 50));
 }

@@ -209,6 +209,11 @@ export class Publisher {
 
   private onError(client: MqttClient, err: Error & { code?: unknown }): void {
     if (client !== this.client) return;
+    if (this.stopping !== undefined) {
+      // Closing races the socket's end (e.g. a write after end): nothing to recover from.
+      this.logger.debug({ err: err.message }, 'broker connection error while stopping');
+      return;
+    }
     const verdict = classifyError(err, this.broker.url);
     this.counters.lastError = verdict.message;
     if (verdict.permanent && this.firstAttempt !== undefined) {
