@@ -23,8 +23,8 @@ for the hub that acknowledges every punch. Prints the terminal, the backfill of 
 each realtime punch as it reaches the receiver, until Ctrl-C.
 
 Options:
-  --port N         TCP port of the simulated terminal (default 4370; 0 picks a free one)
-  --mqtt-port N    port of the embedded MQTT broker (default 1883; 0 picks a free one)
+  --port N         TCP port of the simulated terminal (default 4370, or a free one if taken)
+  --mqtt-port N    port of the embedded MQTT broker (default 1883, or a free one if taken)
   --records N      attendance records stored on the terminal (default 20000)
   --users N        enrolled users (default 300)
   --punch-rate R   realtime punches per second (default 0.5)
@@ -36,8 +36,8 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string', default: '4370' },
-      'mqtt-port': { type: 'string', default: '1883' },
+      port: { type: 'string' },
+      'mqtt-port': { type: 'string' },
       records: { type: 'string', default: '20000' },
       users: { type: 'string', default: '300' },
       'punch-rate': { type: 'string', default: '0.5' },
@@ -73,13 +73,13 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
       logger: logger.child({ component: 'sim' }),
     });
     stack.push(() => sim.close());
-    const terminal = await startTcpServer(sim, { port: num('port', values.port, 0), host: '127.0.0.1' });
+    const terminal = await onFreePort(values.port, DEFAULT_TERMINAL_PORT, 'terminal', say, (port) => startTcpServer(sim, { port, host: '127.0.0.1' }));
     stack.push(() => terminal.close());
     const terminalUrl = `zk+tcp://127.0.0.1:${terminal.port}`;
     say(`simulated terminal ${sim.serialNumber} on ${terminalUrl}`);
     await showTerminal(terminal.port, say);
 
-    const broker = await startEmbeddedBroker({ port: num('mqtt-port', values['mqtt-port'], 0) });
+    const broker = await onFreePort(values['mqtt-port'], DEFAULT_MQTT_PORT, 'MQTT broker', say, (port) => startEmbeddedBroker({ port }));
     stack.push(() => broker.close());
     say(`embedded MQTT broker on ${broker.url}`);
     const hub = await startAcker({ url: broker.url, logger: logger.child({ component: 'receiver' }) });
@@ -145,6 +145,32 @@ async function showTerminal(port: number, say: (text: string) => void): Promise<
     ]));
   } finally {
     await client.disconnect();
+  }
+}
+
+const DEFAULT_TERMINAL_PORT = 4370;
+const DEFAULT_MQTT_PORT = 1883;
+
+/**
+ * Listens on the port given, or on the default one; when the default is taken (a broker already
+ * runs on 1883, say) a free port is used instead and said so. A port given explicitly must work.
+ */
+async function onFreePort<T>(given: string | undefined, fallback: number, what: string, say: (text: string) => void, listen: (port: number) => Promise<T>): Promise<T> {
+  if (given !== undefined) {
+    const port = Number(given);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`${what} port must be 0..65535, got "${given}"`);
+    try {
+      return await listen(port);
+    } catch (err) {
+      throw new CliError(`cannot listen for the ${what} on port ${port}: ${(err as Error).message}`, 1);
+    }
+  }
+  try {
+    return await listen(fallback);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    say(`port ${fallback} is taken: the ${what} uses a free port instead`);
+    return listen(0);
   }
 }
 
