@@ -21,6 +21,8 @@ export interface StartAgentOptions {
   onProgress?: (p: AgentProgress) => void;
   /** Loads node-hid for HID readers (tests); default `import('node-hid')`. */
   loadHid?: () => Promise<unknown>;
+  /** How often terminal health is re-published when its backlog changed (default 10,000 ms). */
+  healthRefreshMs?: number;
 }
 
 export interface RunningAgent {
@@ -79,21 +81,39 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     poller.on('health', (h) => {
       alarms.set(t.name, h.alarms);
       publishAlarms();
-      const health = toTerminalHealth(config.gateway, h, outbox);
-      if (health === undefined) return;
-      try {
-        publisher.publishHealth(health);
-      } catch (err) {
-        // A health report that does not fit the contract is a bug to log, never a reason to stop polling.
-        logger.error({ err, terminal: t.name }, 'could not publish terminal health');
-      }
+      latestHealth.set(t.name, h);
+      publishHealth(h, outbox.backlogBySerial());
     });
     return poller;
   });
 
+  // Health carries the terminal's backlog, which drains between polls: refresh it as it changes.
+  const latestHealth = new Map<string, PollerHealth>();
+  const publishedBacklog = new Map<string, number>();
+  const publishHealth = (h: PollerHealth, backlogs: Map<string, number>): void => {
+    const health = toTerminalHealth(config.gateway, h, backlogs);
+    if (health === undefined) return;
+    publishedBacklog.set(h.name, health.backlog);
+    try {
+      publisher.publishHealth(health);
+    } catch (err) {
+      // A health report that does not fit the contract is a bug to log, never a reason to stop polling.
+      logger.error({ err, terminal: h.name }, 'could not publish terminal health');
+    }
+  };
+  const healthTimer = setInterval(() => {
+    if (latestHealth.size === 0) return;
+    const backlogs = outbox.backlogBySerial();
+    for (const h of latestHealth.values()) {
+      if (h.deviceSerial !== null && (backlogs.get(h.deviceSerial) ?? 0) !== publishedBacklog.get(h.name)) publishHealth(h, backlogs);
+    }
+  }, options.healthRefreshMs ?? 10_000);
+  healthTimer.unref();
+
   const readers: HidReader[] = [];
   const stopAll = async (): Promise<void> => {
     clearInterval(pruneTimer);
+    clearInterval(healthTimer);
     for (const r of readers) r.close();
     await Promise.all(pollers.map((p) => p.stop()));
     await publisher.stop();
@@ -141,7 +161,7 @@ function openReader(reader: HidReaderConfig, utcOffset: number, outbox: Outbox, 
 }
 
 /** The contract's health message, once the terminal's serial number is known. */
-function toTerminalHealth(gateway: string, h: PollerHealth, outbox: Outbox): TerminalHealth | undefined {
+function toTerminalHealth(gateway: string, h: PollerHealth, backlogs: Map<string, number>): TerminalHealth | undefined {
   if (h.deviceSerial === null) return undefined;
   return {
     v: 1,
@@ -158,8 +178,9 @@ function toTerminalHealth(gateway: string, h: PollerHealth, outbox: Outbox): Ter
     userCapacity: h.userCapacity,
     firmware: h.firmware,
     platform: h.platform,
-    backlog: outbox.backlogBySerial().get(h.deviceSerial) ?? 0,
-    lastError: h.lastError === null ? (h.alarms[0] ?? null) : h.lastError,
+    backlog: backlogs.get(h.deviceSerial) ?? 0,
+    lastError: h.lastError,
+    alarms: h.alarms.slice(0, 20),
     at: new Date().toISOString(),
   };
 }

@@ -97,6 +97,8 @@ export const TerminalHealth = z.object({
   /** Punches from this terminal stored at the edge and not yet acknowledged. */
   backlog: z.number().int().min(0),
   lastError: z.string().max(500).nullable(),
+  /** Conditions that need a person: clock drift, outbox full, unreadable records. */
+  alarms: z.array(z.string().max(200)).max(20).default([]),
   at: z.iso.datetime({ offset: true }),
 });
 export type TerminalHealth = z.infer<typeof TerminalHealth>;

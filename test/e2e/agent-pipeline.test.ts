@@ -32,7 +32,8 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
     const sims: TerminalSimulator[] = [];
     const servers: SimulatorServer[] = [];
     for (const seed of [31, 32]) {
-      const sim = new TerminalSimulator({ seed, users: 80, records: 6000, utcOffsetMinutes: 480, serialNumber: `E2E${seed}${gateway}` });
+      // The second terminal's clock runs an hour fast: its health must carry a clock alarm.
+      const sim = new TerminalSimulator({ seed, users: 80, records: 6000, utcOffsetMinutes: 480, serialNumber: `E2E${seed}${gateway}`, clockOffsetSeconds: seed === 32 ? 3600 : 0 });
       sims.push(sim);
       servers.push(await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: 0, chunkGapMs: 0 }));
       cleanups.push(async () => {
@@ -54,7 +55,7 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
       ].join('\n'),
       dir.dir,
     );
-    const agent: RunningAgent = await startAgent(config, { logger: silent });
+    const agent: RunningAgent = await startAgent(config, { logger: silent, healthRefreshMs: 200 });
     cleanups.push(() => agent.stop());
     if (broker.external) {
       const topics = topicsFor(site, gateway);
@@ -89,10 +90,14 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
       health.set(h.deviceSerial, h);
     });
     await watcher.subscribeAsync(`rollcall/v1/${site}/${gateway}/devices/+/health`, { qos: 1 });
-    await expect.poll(() => health.size, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => [...health.values()].filter((h) => h.backlog === 0).length, { timeout: 10_000 }).toBe(2);
     for (const sim of sims) {
-      expect(health.get(sim.serialNumber)).toMatchObject({ gateway, online: true, recordCapacity: sim.state.capacities.records, firmware: sim.firmwareVersion });
-      expect(Math.abs(health.get(sim.serialNumber)!.clockDriftSeconds!)).toBeLessThan(5);
+      expect(health.get(sim.serialNumber)).toMatchObject({ gateway, online: true, recordCapacity: sim.state.capacities.records, firmware: sim.firmwareVersion, backlog: 0 });
     }
+    const [steady, fast] = sims.map((sim) => health.get(sim.serialNumber)!);
+    expect(Math.abs(steady!.clockDriftSeconds!)).toBeLessThan(5);
+    expect(steady!.alarms).toEqual([]);
+    expect(Math.abs(fast!.clockDriftSeconds! - 3600)).toBeLessThan(5);
+    expect(fast!.alarms).toEqual([expect.stringMatching(/clock/i)]);
   }, 120_000);
 });

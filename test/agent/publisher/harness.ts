@@ -21,7 +21,7 @@ export function health(gateway: string, deviceSerial: string, extra: Partial<Ter
   return {
     v: 1, gateway, deviceSerial, name: `Clock ${deviceSerial}`, endpoint: 'tcp://10.0.0.5:4370', online: true,
     lastSeen: '2026-11-23T08:59:01+08:00', clockDriftSeconds: 2, records: 1200, recordCapacity: 100_000, users: 40, userCapacity: 3000,
-    firmware: 'Ver 6.60 Apr 28 2017', platform: 'ZMM220_TFT', backlog: 0, lastError: null, at: '2026-11-23T09:00:00+08:00', ...extra,
+    firmware: 'Ver 6.60 Apr 28 2017', platform: 'ZMM220_TFT', backlog: 0, lastError: null, alarms: [], at: '2026-11-23T09:00:00+08:00', ...extra,
   };
 }
 
