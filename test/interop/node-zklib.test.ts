@@ -2,10 +2,10 @@
 process.env.TZ = 'Asia/Shanghai';
 
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TerminalSimulator, startTcpServer, startUdpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
+import { describe, expect, it } from 'vitest';
+import { TerminalSimulator, startUdpServer } from '../../fixtures/sim/index.js';
 import { EventFlag } from '../../protocols/zk/index.js';
-import { enterTempDir, INTEROP_OFFSET_MINUTES, INTEROP_TZ, localDate, until } from './helpers.js';
+import { INTEROP_OFFSET_MINUTES, localDate, until, useInteropTerminal } from './helpers.js';
 
 interface NzUser { uid: number; role: number; password: string; name: string; cardno: number; userId: string | number }
 interface NzRecord { userSn?: number; deviceUserId: string | number; recordTime: Date }
@@ -22,45 +22,26 @@ const require = createRequire(import.meta.url);
 const ZKLib = require('node-zklib') as new (ip: string, port: number, timeout: number, inport: number) => NzLib;
 
 const BASE_DATE = new Date('2026-11-03T02:30:00Z');
-let sim: TerminalSimulator;
-let tcp: SimulatorServer;
-let cwd: ReturnType<typeof enterTempDir>;
-
-beforeAll(async () => {
-  expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(INTEROP_TZ);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined); // "ok tcp"
-  cwd = enterTempDir('nz-interop-');
-  sim = new TerminalSimulator({ seed: 11, users: 300, records: 20_000, baseDate: BASE_DATE, utcOffsetMinutes: INTEROP_OFFSET_MINUTES, faults: { eventResendMs: 0 } });
-  tcp = await startTcpServer(sim, { port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  sim.close();
-  await tcp.close();
-  const leftovers = cwd.leftovers();
-  cwd.leave();
-  vi.restoreAllMocks();
-  expect(leftovers).toEqual([]);
-});
+const site = useInteropTerminal('nz-interop-', { seed: 11, users: 300, records: 20_000, baseDate: BASE_DATE });
 
 describe('node-zklib 1.3.0 over TCP', () => {
   it('reads device info and all users', async () => {
-    const zk = new ZKLib('127.0.0.1', tcp.port, 10_000, 0);
+    const zk = new ZKLib('127.0.0.1', site.port, 10_000, 0);
     await zk.createSocket();
     expect(zk.connectionType).toBe('tcp');
-    expect(await zk.getInfo()).toEqual({ userCounts: 300, logCounts: 20_000, logCapacity: sim.state.capacities.records });
+    expect(await zk.getInfo()).toEqual({ userCounts: 300, logCounts: 20_000, logCapacity: site.sim.state.capacities.records });
     const { data, err } = await zk.getUsers();
     expect(err).toBeFalsy();
     expect(data).toHaveLength(300);
     data.forEach((u, i) => {
-      const s = sim.state.users[i]!;
+      const s = site.sim.state.users[i]!;
       expect(u).toEqual({ uid: s.uid, role: s.privilege, password: s.password, name: s.name, cardno: s.card, userId: s.userId });
     });
     await zk.disconnect();
   }, 60_000);
 
   it('reads 20,000 attendance records, every field matching the simulator', async () => {
-    const zk = new ZKLib('127.0.0.1', tcp.port, 10_000, 0);
+    const zk = new ZKLib('127.0.0.1', site.port, 10_000, 0);
     await zk.createSocket();
     const progress: number[] = [];
     const { data, err } = await zk.getAttendances((got) => progress.push(got));
@@ -68,27 +49,27 @@ describe('node-zklib 1.3.0 over TCP', () => {
     expect(data).toHaveLength(20_000);
     expect(progress.at(-1)).toBe(4 + 20_000 * 40);
     data.forEach((r, i) => {
-      const s = sim.state.records[i]!;
+      const s = site.sim.state.records[i]!;
       if (r.userSn !== s.uid || r.deviceUserId !== s.userId || r.recordTime.getTime() !== localDate(s.time).getTime()) {
         throw new Error(`record ${i}: got ${JSON.stringify(r)}, expected ${JSON.stringify(s)}`);
       }
     });
-    expect(data[0]!.recordTime).toEqual(localDate(sim.state.records[0]!.time));
+    expect(data[0]!.recordTime).toEqual(localDate(site.sim.state.records[0]!.time));
     await zk.disconnect();
   }, 60_000);
 
   it('receives a realtime punch', async () => {
-    const zk = new ZKLib('127.0.0.1', tcp.port, 10_000, 0);
+    const zk = new ZKLib('127.0.0.1', site.port, 10_000, 0);
     await zk.createSocket();
     const seen: Array<{ userId: string | number; attTime: Date }> = [];
     await zk.getRealTimeLogs((e) => seen.push(e));
-    await until(() => sim.sessions.all().some((s) => (s.eventMask & EventFlag.ATTLOG) !== 0), 2000, 'REG_EVENT');
-    const punch = sim.punch({ userId: '1007' })!;
+    await until(() => site.sim.sessions.all().some((s) => (s.eventMask & EventFlag.ATTLOG) !== 0), 2000, 'REG_EVENT');
+    const punch = site.sim.punch({ userId: '1007' })!;
     await until(() => seen.length > 0, 3000, 'the realtime callback');
     expect(seen[0]).toEqual({ userId: '1007', attTime: localDate(punch.time) });
-    expect(sim.state.records.at(-1)).toBe(punch);
+    expect(site.sim.state.records.at(-1)).toBe(punch);
     // node-zklib never acknowledges events: the simulator keeps it pending for a resend.
-    expect(sim.events.pending.map((e) => e.record)).toEqual([punch]);
+    expect(site.sim.events.pending.map((e) => e.record)).toEqual([punch]);
     await zk.disconnect();
   }, 30_000);
 });

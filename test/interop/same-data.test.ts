@@ -3,12 +3,11 @@ process.env.TZ = 'Asia/Shanghai';
 
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TerminalSimulator, startTcpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
+import { describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../protocols/transport/tcp.js';
 import { ZkClient } from '../../protocols/zk/client/client.js';
 import { EventFlag, type AttendanceEvent, type LocalDateTime } from '../../protocols/zk/index.js';
-import { enterTempDir, INTEROP_OFFSET_MINUTES, localDate, until } from './helpers.js';
+import { localDate, until, useInteropTerminal } from './helpers.js';
 
 /** What all three clients expose, normalised: user id and the instant (in the pinned zone). */
 type Row = [userId: string, epochMs: number];
@@ -26,31 +25,12 @@ const peers = {
   'zkteco-js': require('zkteco-js') as new (ip: string, port: number, timeout: number, inport: number) => Peer,
 };
 
-let sim: TerminalSimulator;
-let server: SimulatorServer;
-let cwd: ReturnType<typeof enterTempDir>;
-
-beforeAll(async () => {
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  cwd = enterTempDir('same-data-');
-  sim = new TerminalSimulator({ seed: 21, users: 250, records: 20_000, baseDate: new Date('2026-11-05T01:00:00Z'), utcOffsetMinutes: INTEROP_OFFSET_MINUTES, faults: { eventResendMs: 0 } });
-  server = await startTcpServer(sim, { port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  sim.close();
-  await server.close();
-  const leftovers = cwd.leftovers();
-  cwd.leave();
-  vi.restoreAllMocks();
-  expect(leftovers).toEqual([]);
-});
+const site = useInteropTerminal('same-data-', { seed: 21, users: 250, records: 20_000, baseDate: new Date('2026-11-05T01:00:00Z') });
 
 const instant = (t: LocalDateTime | undefined): number => (t === undefined ? Number.NaN : localDate(t).getTime());
 
 async function ours(): Promise<{ users: Array<[number, string, string]>; records: Row[] }> {
-  const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port: server.port }) });
+  const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port: site.port }) });
   await client.connect();
   try {
     const users = (await client.getUsers()).map((u): [number, string, string] => [u.uid, u.userId, u.name]);
@@ -63,7 +43,7 @@ async function ours(): Promise<{ users: Array<[number, string, string]>; records
 
 async function theirs(name: keyof typeof peers): Promise<{ users: Array<[number, string, string]>; records: Row[] }> {
   const read = async <T>(fn: (zk: Peer) => Promise<T>): Promise<T> => {
-    const zk = new peers[name]('127.0.0.1', server.port, 10_000, 0);
+    const zk = new peers[name]('127.0.0.1', site.port, 10_000, 0);
     await zk.createSocket();
     try {
       return await fn(zk);
@@ -95,21 +75,21 @@ describe('rollcall and the npm clients read the simulator identically', () => {
   }, 120_000);
 
   it('one realtime punch, seen by all three at once', async () => {
-    const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port: server.port }) });
+    const client = new ZkClient({ transport: new TcpTransport({ host: '127.0.0.1', port: site.port }) });
     await client.connect();
     await client.startRealtime();
     const seen: Record<string, Row> = {};
     const others = await Promise.all(
       (['node-zklib', 'zkteco-js'] as const).map(async (name) => {
-        const zk = new peers[name]('127.0.0.1', server.port, 10_000, 0);
+        const zk = new peers[name]('127.0.0.1', site.port, 10_000, 0);
         await zk.createSocket();
         await zk.getRealTimeLogs((e) => (seen[name] = [String(e.userId), e.attTime.getTime()]));
         return zk;
       }),
     );
-    await until(() => sim.sessions.all().filter((s) => (s.eventMask & EventFlag.ATTLOG) !== 0).length === 3, 3000, 'three REG_EVENTs');
+    await until(() => site.sim.sessions.all().filter((s) => (s.eventMask & EventFlag.ATTLOG) !== 0).length === 3, 3000, 'three REG_EVENTs');
     const got = once(client, 'attendance') as Promise<[AttendanceEvent]>;
-    const punch = sim.punch({ userId: '1042', time: { year: 2026, month: 11, day: 23, hour: 8, minute: 58, second: 7 } })!;
+    const punch = site.sim.punch({ userId: '1042', time: { year: 2026, month: 11, day: 23, hour: 8, minute: 58, second: 7 } })!;
     const [event] = await got;
     await until(() => Object.keys(seen).length === 2, 3000, 'both npm clients');
     const expected: Row = ['1042', localDate(punch.time).getTime()];

@@ -2,10 +2,10 @@
 process.env.TZ = 'Asia/Shanghai';
 
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TerminalSimulator, startTcpServer, startUdpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
+import { describe, expect, it } from 'vitest';
+import { TerminalSimulator, startTcpServer, startUdpServer } from '../../fixtures/sim/index.js';
 import { EventFlag, type LocalDateTime } from '../../protocols/zk/index.js';
-import { enterTempDir, INTEROP_OFFSET_MINUTES, INTEROP_TZ, localDate, until } from './helpers.js';
+import { INTEROP_OFFSET_MINUTES, localDate, until, useInteropTerminal } from './helpers.js';
 
 interface ZjUser { uid: number; role: number; password?: string; name: string; cardno?: number; userId: string | number }
 interface ZjRecord { sn: number; user_id: string; record_time: string; type: number; state: number }
@@ -31,37 +31,16 @@ const require = createRequire(import.meta.url);
 const Zkteco = require('zkteco-js') as new (ip: string, port: number, timeout: number, inport: number) => Zkteco;
 
 const BASE_DATE = new Date('2026-11-03T02:30:00Z');
-let sim: TerminalSimulator;
-let tcp: SimulatorServer;
-let cwd: ReturnType<typeof enterTempDir>;
-
-beforeAll(async () => {
-  expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(INTEROP_TZ);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined); // "TCP connection successful"
-  cwd = enterTempDir('zj-interop-');
-  sim = new TerminalSimulator({
+const site = useInteropTerminal('zj-interop-', {
     seed: 21,
     users: 300,
     records: 20_000,
     baseDate: BASE_DATE,
-    utcOffsetMinutes: INTEROP_OFFSET_MINUTES,
     serialNumber: 'CDQ9192960002',
-    faults: { eventResendMs: 0 },
   });
-  tcp = await startTcpServer(sim, { port: 0, host: '127.0.0.1' });
-});
-
-afterAll(async () => {
-  sim.close();
-  await tcp.close();
-  const leftovers = cwd.leftovers();
-  cwd.leave();
-  vi.restoreAllMocks();
-  expect(leftovers).toEqual([]);
-});
 
 async function open(): Promise<Zkteco> {
-  const zk = new Zkteco('127.0.0.1', tcp.port, 10_000, 0);
+  const zk = new Zkteco('127.0.0.1', site.port, 10_000, 0);
   await zk.createSocket();
   expect(zk.connectionType).toBe('tcp');
   return zk;
@@ -70,16 +49,16 @@ async function open(): Promise<Zkteco> {
 describe('zkteco-js 1.7.2 over TCP', () => {
   it('reads device info, options and all users', async () => {
     const zk = await open();
-    expect(await zk.getInfo()).toEqual({ userCounts: 300, logCounts: 20_000, logCapacity: sim.state.capacities.records });
+    expect(await zk.getInfo()).toEqual({ userCounts: 300, logCounts: 20_000, logCapacity: site.sim.state.capacities.records });
     expect(await zk.getSerialNumber()).toBe('CDQ9192960002');
-    expect(await zk.getDeviceName()).toBe(sim.deviceOptions.get('~DeviceName'));
-    expect(await zk.getPlatform()).toBe(sim.deviceOptions.get('~Platform'));
-    expect(await zk.getMacAddress()).toBe(sim.deviceOptions.get('MAC'));
+    expect(await zk.getDeviceName()).toBe(site.sim.deviceOptions.get('~DeviceName'));
+    expect(await zk.getPlatform()).toBe(site.sim.deviceOptions.get('~Platform'));
+    expect(await zk.getMacAddress()).toBe(site.sim.deviceOptions.get('MAC'));
     expect((await zk.getFirmware()).replace(/\0+$/, '')).toBe('Ver 6.60 Apr 28 2015');
     const { data } = await zk.getUsers();
     expect(data).toHaveLength(300);
     data.forEach((u, i) => {
-      const s = sim.state.users[i]!;
+      const s = site.sim.state.users[i]!;
       expect(u).toEqual({ uid: s.uid, role: s.privilege, password: s.password, name: s.name, cardno: s.card, userId: s.userId });
     });
     await zk.disconnect();
@@ -92,11 +71,11 @@ describe('zkteco-js 1.7.2 over TCP', () => {
     expect(data).toHaveLength(20_000);
     expect(progress.at(-1)).toEqual([4 + 20_000 * 40, 4 + 20_000 * 40]);
     data.forEach((r, i) => {
-      const s = sim.state.records[i]!;
+      const s = site.sim.state.records[i]!;
       const ok = r.sn === s.uid && r.user_id === s.userId && r.type === s.verify && r.state === s.state && r.record_time === localDate(s.time).toString();
       if (!ok) throw new Error(`record ${i}: got ${JSON.stringify(r)}, expected ${JSON.stringify(s)}`);
     });
-    expect(data[19_999]!.record_time).toBe(localDate(sim.state.records[19_999]!.time).toString());
+    expect(data[19_999]!.record_time).toBe(localDate(site.sim.state.records[19_999]!.time).toString());
     await zk.disconnect();
   }, 60_000);
 
@@ -126,11 +105,11 @@ describe('zkteco-js 1.7.2 over TCP', () => {
     const zk = await open();
     const seen: Array<{ userId: string; attTime: Date }> = [];
     await zk.getRealTimeLogs((e) => seen.push(e));
-    await until(() => sim.sessions.all().some((s) => (s.eventMask & EventFlag.ATTLOG) !== 0), 2000, 'REG_EVENT');
-    const punch = sim.punch({ userId: '1299' })!;
+    await until(() => site.sim.sessions.all().some((s) => (s.eventMask & EventFlag.ATTLOG) !== 0), 2000, 'REG_EVENT');
+    const punch = site.sim.punch({ userId: '1299' })!;
     await until(() => seen.length > 0, 3000, 'the realtime callback');
     expect(seen[0]).toEqual({ userId: '1299', attTime: localDate(punch.time) });
-    expect(sim.state.records.at(-1)).toBe(punch);
+    expect(site.sim.state.records.at(-1)).toBe(punch);
     await zk.disconnect();
   }, 30_000);
 });
