@@ -46,7 +46,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     aedes.handle(s);
   });
   const host = options.host ?? '127.0.0.1';
-  const port = await listen(server, options.port ?? 0, host);
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 0, host);
+  } catch (err) {
+    // A broker that cannot listen must not keep its timers (and so the process) alive.
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw err;
+  }
   let tlsServer: Server | undefined;
   let tlsPort: number | undefined;
   if (options.tls !== undefined) {
@@ -56,7 +63,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     });
     secure.on('tlsClientError', () => undefined);
     tlsServer = secure;
-    tlsPort = await listen(secure, 0, host);
+    try {
+      tlsPort = await listen(secure, 0, host);
+    } catch (err) {
+      await closeServer(server);
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      throw err;
+    }
   }
   let closing: Promise<void> | undefined;
   return {
