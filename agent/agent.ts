@@ -6,6 +6,7 @@ import { openHidReader, type HidReader } from './hid/hid-reader.js';
 import type { PollerHealth } from './poller/health.js';
 import { TerminalPoller } from './poller/poller.js';
 import { Publisher } from './publisher/publisher.js';
+import { Semaphore } from './semaphore.js';
 import { Outbox } from './store/outbox.js';
 import { packageVersion } from './version.js';
 
@@ -63,8 +64,10 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const alarms = new Map<string, string[]>();
   const publishAlarms = (): void => publisher.setAlarms([...alarms.entries()].flatMap(([name, list]) => list.map((a) => `${name}: ${a}`)));
 
+  const readSlots = new Semaphore(config.concurrentReads);
   const pollers = config.terminals.map((t) => {
     const poller = new TerminalPoller({
+      readSlots,
       name: t.name,
       url: t.url,
       utcOffsetMinutes: config.utcOffset,

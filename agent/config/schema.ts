@@ -170,6 +170,9 @@ export const AgentConfigSchema = z
     broker: Broker,
     publish: Publish,
     terminals: z.array(Terminal).default([]).describe('ZK terminals (punch clocks) read by this agent'),
+    concurrentReads: int(1, 64)
+      .default(2)
+      .describe('Terminal logs read at the same time (1..64); reads are CPU- and memory-heavy, realtime punches are not limited'),
     hidReaders: z.array(HidReader).default([]).describe('USB HID badge readers that turn a card swipe into a punch'),
   })
   .superRefine((config, ctx) => {

@@ -29,6 +29,11 @@ export interface TerminalPollerOptions {
   capacityRecheckMs?: number;
   /** Records per outbox transaction while reading (default 2000). */
   batchSize?: number;
+  /**
+   * Shared among a gateway's pollers: how many terminal logs are read at once (reads are CPU- and
+   * allocation-heavy; realtime punches are not affected). Default: no limit.
+   */
+  readSlots?: { acquire(): Promise<() => void> };
   /** Builds the client (tests: a serial binding); default from the URL. */
   createClient?: (url: string) => ZkClient;
   logger?: Logger;

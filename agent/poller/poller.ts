@@ -204,7 +204,16 @@ export class TerminalPoller extends EventEmitter<TerminalPollerEvents> {
     this.realtimeOn = true;
   }
 
-  private readNew(serial: string, terminalRecords: number): Promise<IngestResult> {
+  private async readNew(serial: string, terminalRecords: number): Promise<IngestResult> {
+    const release = this.options.readSlots === undefined ? undefined : await this.options.readSlots.acquire();
+    try {
+      return await this.readLog(serial, terminalRecords);
+    } finally {
+      release?.();
+    }
+  }
+
+  private readLog(serial: string, terminalRecords: number): Promise<IngestResult> {
     const context = {
       client: this.client,
       outbox: this.options.outbox,

@@ -41,6 +41,7 @@ describe('a valid configuration', () => {
           endpoint: expect.objectContaining({ kind: 'serial', path: '/dev/ttyS0', baudRate: 115200, deviceId: 1 }),
         },
       ],
+      concurrentReads: 2,
       hidReaders: [],
     });
   });

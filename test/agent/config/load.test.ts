@@ -66,7 +66,7 @@ describe('a broken configuration names the path and the fix', () => {
     expect(problems(text)).toEqual([
       'logLevl: unknown key; did you mean "logLevel"?',
       'terminals[0].pollInterval: unknown key; did you mean "pollIntervalSeconds"?',
-      'colour: unknown key; remove it, or use one of: site, gateway, utcOffset, logLevel, outbox, broker, publish, terminals, hidReaders',
+      'colour: unknown key; remove it, or use one of: site, gateway, utcOffset, logLevel, outbox, broker, publish, terminals, concurrentReads, hidReaders',
     ]);
     expect(problems(VALID.replace('terminals:', 'terminal:'))).toContain('terminal: unknown key; did you mean "terminals"?');
   });
