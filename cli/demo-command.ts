@@ -13,6 +13,7 @@ import { ZkClient } from '../protocols/zk/client/client.js';
 import { formatLocal, formatUtcOffset } from '../protocols/zk/time.js';
 import { backfillProgress } from './agent-command.js';
 import { CliError } from './cli-error.js';
+import { numberArg } from './number-arg.js';
 import { formatTable } from './output.js';
 
 export const DEMO_USAGE = `Usage: rollcall demo [options]
@@ -50,14 +51,9 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     process.stdout.write(DEMO_USAGE);
     return;
   }
-  const num = (flag: string, raw: string, min: number): number => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < min) throw new CliError(`--${flag} must be a number >= ${min}, got "${raw}"`);
-    return n;
-  };
   const say = (text: string): void => void process.stdout.write(`${text}\n`);
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const records = num('records', values.records, 0);
+  const records = numberArg('records', values.records, 0);
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-demo-'));
   const stack: Array<() => Promise<void> | void> = [() => rmSync(dataDir, { recursive: true, force: true })];
   const shutdown = async (): Promise<void> => {
@@ -66,10 +62,10 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
 
   try {
     const sim = new TerminalSimulator({
-      seed: num('seed', values.seed, 0),
-      users: num('users', values.users, 1),
+      seed: numberArg('seed', values.seed, 0),
+      users: numberArg('users', values.users, 1),
       records,
-      punchRatePerSecond: num('punch-rate', values['punch-rate'], 0),
+      punchRatePerSecond: numberArg('punch-rate', values['punch-rate'], 0, false),
       logger: logger.child({ component: 'sim' }),
     });
     stack.push(() => sim.close());

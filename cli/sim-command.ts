@@ -9,6 +9,7 @@ import {
   type SimulatorServer,
 } from '../fixtures/sim/index.js';
 import { CliError } from './cli-error.js';
+import { numberArg } from './number-arg.js';
 import { formatUtcOffset } from '../protocols/zk/time.js';
 import { parseUtcOffset } from './time-args.js';
 
@@ -49,17 +50,9 @@ export interface SimCommandHooks {
   logger?: Logger;
 }
 
-function number(flag: string, raw: string, min: number, integer = true): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    throw new CliError(`--${flag} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got "${raw}"`);
-  }
-  return n;
-}
-
 function port(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === 'off') return undefined;
-  const n = number(flag, raw, 0);
+  const n = numberArg(flag, raw, 0);
   if (n > 65535) throw new CliError(`--${flag} must be a port 0..65535, got "${raw}"`);
   return n;
 }
@@ -103,26 +96,26 @@ export async function runSimCommand(argv: string[], hooks: SimCommandHooks = {})
     baseDate = new Date(values['base-date']);
     if (Number.isNaN(baseDate.getTime())) throw new CliError(`--base-date must be an ISO date, got "${values['base-date']}"`);
   }
-  const records = number('records', values.records, 0);
-  const users = number('users', values.users, records > 0 ? 1 : 0);
+  const records = numberArg('records', values.records, 0);
+  const users = numberArg('users', values.users, records > 0 ? 1 : 0);
   if (users > 65535) throw new CliError(`--users must be at most 65535, got ${users}`);
-  const commKey = number('comm-key', values['comm-key'], 0);
+  const commKey = numberArg('comm-key', values['comm-key'], 0);
   if (commKey > 0xffffffff) throw new CliError(`--comm-key must fit in 32 bits, got ${commKey}`);
-  const gap = values['packet-gap'] === undefined ? undefined : number('packet-gap', values['packet-gap'], 0, false);
-  const chunkGap = values['chunk-gap'] === undefined ? undefined : number('chunk-gap', values['chunk-gap'], 0, false);
+  const gap = values['packet-gap'] === undefined ? undefined : numberArg('packet-gap', values['packet-gap'], 0, false);
+  const chunkGap = values['chunk-gap'] === undefined ? undefined : numberArg('chunk-gap', values['chunk-gap'], 0, false);
   const logger = hooks.logger ?? pino({ level: values['log-level'] }, pino.destination(2));
   const sim = new TerminalSimulator({
-    seed: number('seed', values.seed, 0),
+    seed: numberArg('seed', values.seed, 0),
     users,
     records,
     ...(baseDate === undefined ? {} : { baseDate }),
     ...(values['utc-offset'] === undefined ? {} : { utcOffsetMinutes: parseUtcOffset(values['utc-offset']) }),
     commKey,
-    punchRatePerSecond: number('punch-rate', values['punch-rate'], 0, false),
+    punchRatePerSecond: numberArg('punch-rate', values['punch-rate'], 0, false),
     driftSecondsPerDay: Number.isFinite(Number(values.drift)) ? Number(values.drift) : bad('drift', values.drift),
     clockOffsetSeconds: Number.isFinite(Number(values['clock-offset'])) ? Number(values['clock-offset']) : bad('clock-offset', values['clock-offset']),
     ...(values['serial-number'] === undefined ? {} : { serialNumber: values['serial-number'] }),
-    ...(values['record-capacity'] === undefined ? {} : { capacities: { records: number('record-capacity', values['record-capacity'], 0) } }),
+    ...(values['record-capacity'] === undefined ? {} : { capacities: { records: numberArg('record-capacity', values['record-capacity'], 0) } }),
     logger,
   });
   const servers: SimulatorServer[] = [];

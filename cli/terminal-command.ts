@@ -4,6 +4,7 @@ import { ZkClient } from '../protocols/zk/client/client.js';
 import { diffSeconds, formatLocal, formatUtcOffset, localFromDate, type LocalDateTime } from '../protocols/zk/time.js';
 import { privilegeLevel, isDisabled } from '../protocols/zk/users.js';
 import { CliError } from './cli-error.js';
+import { numberArg } from './number-arg.js';
 import { formatTable, progressBar } from './output.js';
 import { parseLocalDateTime, parseUtcOffset } from './time-args.js';
 
@@ -43,9 +44,9 @@ export async function runTerminalCommand(argv: string[], out: NodeJS.WritableStr
   if (!['info', 'users', 'records', 'time', 'set-time'].includes(action)) throw new CliError(`unknown terminal action "${action}"\n\n${TERMINAL_USAGE}`);
   if (url === undefined) throw new CliError(`terminal ${action} needs a URL\n\n${TERMINAL_USAGE}`);
   const endpoint = parseTerminalUrl(url);
-  const timeoutMs = values.timeout === undefined ? endpoint.timeoutMs : positiveInt('--timeout', values.timeout);
+  const timeoutMs = values.timeout === undefined ? endpoint.timeoutMs : numberArg('timeout', values.timeout, 1);
   const offset = values['utc-offset'] === undefined ? -new Date().getTimezoneOffset() : parseUtcOffset(values['utc-offset']);
-  const limit = values.limit === undefined ? undefined : positiveInt('--limit', values.limit);
+  const limit = values.limit === undefined ? undefined : numberArg('limit', values.limit, 1);
   // Check every argument before touching the terminal.
   const explicitTime = values.time === undefined ? undefined : parseLocalDateTime(values.time);
   const client = new ZkClient({ transport: createTransport(endpoint), commKey: endpoint.commKey, timeoutMs });
@@ -142,10 +143,3 @@ function describeDrift(seconds: number): string {
   if (Math.abs(seconds) < 1) return 'in step with';
   return `${Math.abs(seconds).toFixed(0)} s ${seconds > 0 ? 'ahead of' : 'behind'}`;
 }
-
-function positiveInt(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n <= 0) throw new CliError(`${flag} must be a positive integer, got "${raw}"`);
-  return n;
-}
-
