@@ -3,6 +3,7 @@ import type { TerminalHealth } from '../protocols/mqtt/contract.js';
 import type { AgentConfig, HidReaderConfig } from './config/schema.js';
 import { hidPunch } from './hid/hid-punch.js';
 import { openHidReader, type HidReader } from './hid/hid-reader.js';
+import { inflightMemoryWarning } from './memory-check.js';
 import type { PollerHealth } from './poller/health.js';
 import { TerminalPoller } from './poller/poller.js';
 import { Publisher } from './publisher/publisher.js';
@@ -42,12 +43,15 @@ const PRUNE_EVERY_MS = 10 * 60_000;
  */
 export async function startAgent(config: AgentConfig, options: StartAgentOptions): Promise<RunningAgent> {
   const logger = options.logger.child({ site: config.site, gateway: config.gateway });
+  const memoryWarning = inflightMemoryWarning(config.publish.batchSize, config.publish.maxInflightBatches);
+  if (memoryWarning !== undefined) logger.warn(memoryWarning);
   const outbox = new Outbox({
     path: config.outbox.path,
     synchronous: config.outbox.synchronous,
     maxBacklog: config.outbox.maxBacklog,
     minFreeBytes: config.outbox.minFreeMB * 2 ** 20,
     keepDelivered: config.outbox.keepDelivered,
+    cacheKiB: config.outbox.cacheMB * 1024,
     logger,
   });
   const publisher = new Publisher({

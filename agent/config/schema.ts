@@ -41,6 +41,7 @@ const Outbox = z
     maxBacklog: int(1000, 100_000_000).default(2_000_000).describe('Undelivered punches at which the agent stops pulling from terminals (they keep their own records)'),
     minFreeMB: int(0, 1_000_000).default(256).describe('Free MiB on the outbox\'s disk below which the agent stops pulling'),
     keepDelivered: int(0, 100_000_000).default(500_000).describe('Delivered punches kept in the outbox for inspection; older ones are pruned'),
+    cacheMB: int(1, 1024).default(2).describe('SQLite page cache of the outbox in MiB; the outbox only appends and reads its oldest rows, so the default is plenty'),
   })
   .prefault({})
   .describe('Where punches wait until the hub acknowledges them');

@@ -1,5 +1,5 @@
 import { CONTRACT_VERSION, PunchAck } from '../../protocols/mqtt/contract.js';
-import type { OutboxPunch } from '../store/outbox.js';
+import type { PendingBatch } from '../store/outbox.js';
 
 /** One PunchBatch on the wire, waiting for the hub's application ack. */
 export interface InflightBatch {
@@ -15,21 +15,13 @@ export interface InflightBatch {
 }
 
 /**
- * Serialises rows (ordered by seq) as one PunchBatch. The only per-row work is copying the
- * contract's fields (dropping `seq`) and JSON: the outbox wrote these rows, so they are not
- * validated again here.
+ * One PunchBatch around the outbox's JSON array of punches. The outbox wrote these rows and built
+ * the array itself, so nothing is validated or copied again here.
  */
-export function encodeBatch(gateway: string, epoch: number, rows: readonly OutboxPunch[]): InflightBatch {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  if (first === undefined || last === undefined) throw new RangeError('a batch needs at least one punch');
-  const punches = new Array<unknown>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    punches[i] = { id: r.id, deviceSerial: r.deviceSerial, userId: r.userId, at: r.at, state: r.state, verify: r.verify, workcode: r.workcode, source: r.source };
-  }
-  const payload = JSON.stringify({ v: CONTRACT_VERSION, gateway, epoch, seqFrom: first.seq, seqTo: last.seq, punches });
-  return { seqFrom: first.seq, seqTo: last.seq, count: rows.length, payload, sends: 0, timer: undefined };
+export function encodeBatch(gateway: string, epoch: number, pending: PendingBatch): InflightBatch {
+  const { seqFrom, seqTo, count, punchesJson } = pending;
+  const payload = `{"v":${CONTRACT_VERSION},"gateway":${JSON.stringify(gateway)},"epoch":${epoch},"seqFrom":${seqFrom},"seqTo":${seqTo},"punches":${punchesJson}}`;
+  return { seqFrom, seqTo, count, payload, sends: 0, timer: undefined };
 }
 
 export type AckVerdict =

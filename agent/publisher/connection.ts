@@ -48,6 +48,8 @@ export function clientOptions(broker: BrokerOptions, clientId: string, will: Wil
     reconnectPeriod: 0,
     resubscribe: false,
     queueQoSZero: false,
+    // mqtt-packet otherwise pre-builds a Buffer for each of the 65,536 packet ids: 6 MB of heap.
+    writeCache: false,
     will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: true },
   };
   if (broker.username !== undefined) options.username = broker.username;

@@ -3,7 +3,7 @@ import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { TerminalHealth } from '../../protocols/mqtt/contract.js';
 import { AgentError } from '../errors.js';
-import type { OutboxPunch } from '../store/outbox.js';
+import type { PendingBatch } from '../store/outbox.js';
 import { Backoff } from '../backoff.js';
 import { decodeAck, encodeBatch, type InflightBatch } from './batches.js';
 import { classifyError, clientOptions, redact, type BrokerOptions } from './connection.js';
@@ -267,24 +267,23 @@ export class Publisher {
     setImmediate(() => this.pump());
   }
 
-  /** Fills the window with batches of the next pending rows (one outbox query for all free slots). */
+  /** Fills the window with batches of the next pending rows. */
   private pump(): void {
     this.pumpScheduled = false;
     if (!this.ready || this.stopping !== undefined) return;
-    const free = this.settings.maxInflight - this.inflight.size;
-    if (free <= 0) return;
-    let rows: OutboxPunch[];
-    try {
-      rows = this.outbox.pending(this.cursor, free * this.settings.batchSize);
-    } catch (err) {
-      this.counters.lastError = `cannot read the outbox: ${(err as Error).message}`;
-      this.logger.error({ err }, 'cannot read pending punches; trying again in a second');
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.schedulePump(), 1000);
-      return;
-    }
-    for (let i = 0; i < rows.length; i += this.settings.batchSize) {
-      const batch = encodeBatch(this.gateway, this.epoch, rows.slice(i, i + this.settings.batchSize));
+    while (this.inflight.size < this.settings.maxInflight) {
+      let pending: PendingBatch | undefined;
+      try {
+        pending = this.outbox.pendingBatch(this.cursor, this.settings.batchSize);
+      } catch (err) {
+        this.counters.lastError = `cannot read the outbox: ${(err as Error).message}`;
+        this.logger.error({ err }, 'cannot read pending punches; trying again in a second');
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.schedulePump(), 1000);
+        return;
+      }
+      if (pending === undefined) return;
+      const batch = encodeBatch(this.gateway, this.epoch, pending);
       this.inflight.set(batch.seqFrom, batch);
       this.cursor = batch.seqTo;
       this.transmit(batch);

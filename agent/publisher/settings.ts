@@ -5,7 +5,7 @@ import type { Outbox } from '../store/outbox.js';
 import type { BrokerOptions } from './connection.js';
 
 /** What the publisher needs from the outbox (the real Outbox, or a stand-in in tests). */
-export type PublisherOutbox = Pick<Outbox, 'epoch' | 'pending' | 'markDelivered' | 'backlog'>;
+export type PublisherOutbox = Pick<Outbox, 'epoch' | 'pendingBatch' | 'markDelivered' | 'backlog'>;
 
 export interface PublisherOptions {
   outbox: PublisherOutbox;

@@ -18,6 +18,11 @@ export interface OutboxOptions {
   minFreeBytes?: number;
   /** Delivered punches kept for inspection; older ones are pruned (default 500,000). */
   keepDelivered?: number;
+  /**
+   * SQLite's page cache in KiB (default 2048). The outbox appends at the tail and reads the oldest
+   * undelivered rows, so a small cache holds its working set; better-sqlite3's own default is 16 MB.
+   */
+  cacheKiB?: number;
   logger: Logger;
   /** Free-space probe, injectable for tests (default: statfs of the outbox's folder). */
   freeBytes?: () => number;
@@ -39,6 +44,15 @@ export interface NewPunch {
 
 export interface OutboxPunch extends Punch {
   seq: number;
+}
+
+/** The next undelivered punches, as one contract-shaped JSON array. */
+export interface PendingBatch {
+  seqFrom: number;
+  seqTo: number;
+  count: number;
+  /** `[{id, deviceSerial, userId, at, state, verify, workcode, source}, ...]` in seq order. */
+  punchesJson: string;
 }
 
 export interface Watermark {
@@ -92,7 +106,11 @@ export class Outbox {
       maxBacklog: options.maxBacklog ?? 2_000_000,
       minFreeBytes: options.minFreeBytes ?? 256 * 1024 * 1024,
       keepDelivered: options.keepDelivered ?? 500_000,
+      cacheKiB: options.cacheKiB ?? 2048,
     };
+    if (!Number.isInteger(this.options.cacheKiB) || this.options.cacheKiB < 64) {
+      throw new AgentError('STORE', `outbox cache must be a whole number of KiB, at least 64 (got ${this.options.cacheKiB})`);
+    }
     this.logger = options.logger.child({ component: 'outbox' });
     this.freeBytesProbe = options.freeBytes ?? (() => diskFree(dirname(options.path)));
     try {
@@ -100,6 +118,7 @@ export class Outbox {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${this.options.synchronous}`);
       this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`cache_size = -${this.options.cacheKiB}`);
       migrate(this.db);
     } catch (err) {
       throw new AgentError('STORE', `cannot open the outbox at ${options.path}: ${(err as Error).message}`, { cause: err });
@@ -112,6 +131,13 @@ export class Outbox {
       pending: this.db.prepare<[number, number], PunchRow>(
         `SELECT seq, id, device_serial, user_id, at, state, verify, workcode, source FROM punches
          WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      // SQLite writes the batch's JSON itself: no object per row on the way to the broker.
+      pendingBatch: this.db.prepare<[number, number], PendingBatch>(
+        `SELECT min(seq) AS seqFrom, max(seq) AS seqTo, count(*) AS count,
+           json_group_array(json_object('id', id, 'deviceSerial', device_serial, 'userId', user_id, 'at', at,
+             'state', state, 'verify', verify, 'workcode', workcode, 'source', source) ORDER BY seq) AS punchesJson
+         FROM (SELECT * FROM punches WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT ?)`,
       ),
       deliver: this.db.prepare<[number, number, number]>(`UPDATE punches SET delivered_at = ? WHERE seq BETWEEN ? AND ? AND delivered_at IS NULL`),
       backlog: this.db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM punches WHERE delivered_at IS NULL`),
@@ -164,6 +190,12 @@ export class Outbox {
   /** Undelivered punches after `afterSeq`, oldest first. */
   pending(afterSeq: number, limit: number): OutboxPunch[] {
     return this.stmt.pending.all(afterSeq, limit).map(toPunch);
+  }
+
+  /** The oldest undelivered punches after `afterSeq`, at most `limit`, or undefined when there are none. */
+  pendingBatch(afterSeq: number, limit: number): PendingBatch | undefined {
+    const batch = this.stmt.pendingBatch.get(afterSeq, limit);
+    return batch === undefined || batch.count === 0 ? undefined : batch;
   }
 
   /** Marks seqFrom..seqTo delivered (the hub acknowledged them); returns how many changed. */

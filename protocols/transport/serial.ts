@@ -1,4 +1,4 @@
-import { SerialPortStream } from '@serialport/stream';
+import type { SerialPortStream } from '@serialport/stream';
 import { ProtocolError } from '../errors.js';
 import { SMALL_CHUNK_SIZE } from '../zk/commands.js';
 import { SerialFramer, encodeSerialFrame } from '../zk/framing/serial.js';
@@ -42,6 +42,8 @@ export class SerialTransport implements Transport {
   async open(handlers: TransportHandlers): Promise<void> {
     if (this.port !== undefined) throw new ProtocolError('BUSY', `${this.describe} is already open`);
     const binding = this.options.binding ?? (await loadNativeBinding());
+    // Loaded on first use: a gateway with only network terminals never pays for the stream stack.
+    const { SerialPortStream } = await import('@serialport/stream');
     const framer = new SerialFramer(
       {
         onFrame: (packet, meta) => {

@@ -27,7 +27,7 @@ describe('a valid configuration', () => {
       gateway: 'gw1',
       utcOffset: -330,
       logLevel: 'info',
-      outbox: { path: '/srv/rollcall/rollcall-agent.sqlite', synchronous: 'FULL', maxBacklog: 2_000_000, minFreeMB: 256, keepDelivered: 500_000 },
+      outbox: { path: '/srv/rollcall/rollcall-agent.sqlite', synchronous: 'FULL', maxBacklog: 2_000_000, minFreeMB: 256, keepDelivered: 500_000, cacheMB: 2 },
       broker: { url: 'mqtt://127.0.0.1:1883' },
       publish: { batchSize: 500, maxInflightBatches: 8, ackTimeoutSeconds: 10 },
       terminals: [

@@ -50,6 +50,31 @@ describe('Outbox', () => {
     expect(box.backlog()).toBe(11);
   });
 
+  it('hands out the next undelivered punches as one JSON array in the contract\'s shape, written by SQLite', () => {
+    const box = open();
+    expect(box.pendingBatch(0, 10)).toBeUndefined();
+    box.insert(Array.from({ length: 6 }, (_, i) => withAt(punch(i, { userId: i === 2 ? 'Zhang "Wei"\\\u00e9' : String(1000 + i), workcode: 4_000_000_000 }))));
+    box.markDelivered(2, 3);
+    const batch = box.pendingBatch(0, 3)!;
+    expect(batch).toMatchObject({ seqFrom: 1, seqTo: 5, count: 3 });
+    const punches = JSON.parse(batch.punchesJson) as unknown[];
+    const rows = box.pending(0, 100).slice(0, 3);
+    // The same punches as the row-by-row read, minus seq, with nothing else in them and in seq order.
+    expect(punches).toEqual(rows.map(({ seq: _seq, ...p }) => p));
+    expect(Object.keys(punches[0] as object)).toEqual(['id', 'deviceSerial', 'userId', 'at', 'state', 'verify', 'workcode', 'source']);
+    expect(box.pendingBatch(5, 10)).toMatchObject({ seqFrom: 6, seqTo: 6, count: 1 });
+    expect(box.pendingBatch(6, 10)).toBeUndefined();
+  });
+
+  it('keeps its page cache small unless told otherwise, and refuses a nonsensical size', () => {
+    // better-sqlite3 builds SQLite with a 16 MB default cache; the outbox's working set is its tail.
+    const cacheOf = (box: Outbox): unknown => (box as unknown as { db: Database.Database }).db.pragma('cache_size', { simple: true });
+    expect(cacheOf(open())).toBe(-2048);
+    expect(cacheOf(open({ cacheKiB: 8192 }))).toBe(-8192);
+    expect(() => open({ cacheKiB: 1.5 })).toThrow(/whole number of KiB/);
+    expect(() => open({ cacheKiB: 10 })).toThrow(/at least 64/);
+  });
+
   it('marks ranges delivered and never reuses a sequence number, even after pruning', () => {
     const box = open({ keepDelivered: 2 });
     box.insert(Array.from({ length: 6 }, (_, i) => withAt(punch(i))));
