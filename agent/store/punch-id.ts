@@ -11,7 +11,14 @@ import { hash } from 'node:crypto';
  */
 export function punchId(deviceSerial: string, userId: string, localTime: string, state: number): string {
   const digest = hash('sha256', `${deviceSerial}\u0000${userId}\u0000${localTime}\u0000${state}`, 'base64url');
-  return `${localTime.replace(/[^0-9]/g, '').slice(0, 14)}-${digest.slice(0, 16)}`;
+  return `${compactTime(localTime)}-${digest.slice(0, 16)}`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` → `YYYYMMDDhhmmss`: the digits, by position for the usual shape (once per punch). */
+function compactTime(localTime: string): string {
+  if (localTime.length !== 19) return localTime.replace(/[^0-9]/g, '').slice(0, 14);
+  const t = localTime;
+  return t.slice(0, 4) + t.slice(5, 7) + t.slice(8, 10) + t.slice(11, 13) + t.slice(14, 16) + t.slice(17, 19);
 }
 
 /** Fingerprint of one stored record, for checking a terminal's log still starts as it did. */

@@ -140,8 +140,11 @@ export function diffSeconds(a: LocalDateTime, b: LocalDateTime): number {
   return (dateFromLocal(b, 0).getTime() - dateFromLocal(a, 0).getTime()) / 1000;
 }
 
+/** "00".."99": formatting a time allocates no padding strings (it runs once per punch). */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+
 function pad(n: number): string {
-  return String(n).padStart(2, '0');
+  return TWO_DIGITS[n] ?? String(n).padStart(2, '0');
 }
 
 /** Minutes east of UTC → `+08:00`, `-05:30`, `+00:00`. */

@@ -9,6 +9,12 @@ describe('punchId', () => {
     expect(punchId('SN1', '1001', '2026-11-23T08:59:02', 0) > a).toBe(true);
   });
 
+  it('keeps the ids already issued: time digits, then the first 16 base64url characters of SHA-256', () => {
+    // Ids are compared across agent versions (an outbox written by an older agent, the hub's store).
+    expect(punchId('SN1', '1001', '2026-11-23T08:59:01', 0)).toBe('20261123085901-jqMlmzQ4NitrrMQt');
+    expect(punchId('SN1', '10', '2026', 0)).toMatch(/^2026-[A-Za-z0-9_-]{16}$/);
+  });
+
   it('differs for every field it covers', () => {
     const base = punchId('SN1', '1001', '2026-11-23T08:59:01', 0);
     expect(punchId('SN2', '1001', '2026-11-23T08:59:01', 0)).not.toBe(base);
