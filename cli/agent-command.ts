@@ -98,7 +98,7 @@ async function load(path: string, readSecrets = true): Promise<AgentConfig> {
 async function runAgent(config: AgentConfig, stdout: NodeJS.WritableStream, io: AgentCommandIo): Promise<void> {
   const signals = io.signals ?? process;
   const logger: Logger = pino(
-    { level: config.logLevel, name: 'rollcall-agent', base: { pid: process.pid, site: config.site, gateway: config.gateway }, timestamp: pino.stdTimeFunctions.isoTime },
+    { level: config.logLevel, name: 'rollcall-agent', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     stdout as DestinationStream,
   );
   const progress = backfillProgress(io.stderr ?? process.stderr);

@@ -34,7 +34,8 @@ export async function readNewRecords(ctx: LogReadContext, terminalRecords: numbe
     if (plan.reason !== undefined) ctx.logger.warn({ reason: plan.reason }, 'terminal log changed: offering every record again (duplicates are skipped)');
     const result = await readPass(ctx, plan);
     const { mode, records, inserted, duplicates, watermark } = result;
-    ctx.logger.info({ mode, records, inserted, duplicates, watermark }, inserted > 0 ? 'stored new punches' : 'nothing new');
+    // The poller reports the read as a whole; a pass is worth a line only when debugging a reset.
+    ctx.logger.debug({ mode, records, inserted, duplicates, watermark }, 'log read pass done');
     if (result.resetNeeded === undefined || plan.mode === 'reset') return result;
     plan = resetPlan(result.resetNeeded);
   }
