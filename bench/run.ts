@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table.
  * Usage: node dist/bench/run.js [zk-download] [agent] [--records N] [--rounds N]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAgent } from './agent/run-agent.js';
@@ -19,8 +19,21 @@ const { values, positionals } = parseArgs({
 const resultsDir = new URL('../../bench/results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 
-function machine(): Record<string, unknown> {
-  return { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGB: Math.round(os.totalmem() / 2 ** 30), date: new Date().toISOString() };
+/** CPU time counters of the whole machine (/proc/stat, Linux): all, and stolen by the hypervisor. */
+function cpuTicks(): { total: number; steal: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine, and how much of its CPU the hypervisor took since `since` (a busy host slows every number). */
+function machine(since: ReturnType<typeof cpuTicks>): Record<string, unknown> {
+  const now = cpuTicks();
+  const stealPercent = since === undefined || now === undefined || now.total === since.total ? null : Math.round(((now.steal - since.steal) / (now.total - since.total)) * 1000) / 10;
+  return { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGB: Math.round(os.totalmem() / 2 ** 30), cpuStealPercent: stealPercent, date: new Date().toISOString() };
 }
 
 function table(rows: ClientSummary[]): string {
@@ -30,6 +43,7 @@ function table(rows: ClientSummary[]): string {
 }
 
 async function zkDownload(): Promise<void> {
+  const started = cpuTicks();
   const records = Number(values.records);
   const rounds = Number(values.rounds);
   const scenarios = [
@@ -38,7 +52,7 @@ async function zkDownload(): Promise<void> {
     // Back to back, as a terminal sends: only a client that frames the byte stream can read it.
     { name: 'unpaced', gapMs: 0, chunkGapMs: 0, clients: ['rollcall-stream', 'rollcall-array'] as const },
   ];
-  const report: Record<string, unknown> = { benchmark: 'zk-download', records, rounds, machine: machine(), scenarios: {} };
+  const report: Record<string, unknown> = { benchmark: 'zk-download', records, rounds, scenarios: {} };
   const scenarioRows: Record<string, ClientSummary[]> = {};
   for (const s of scenarios) {
     const rows = await benchZkDownload({ records, rounds, gapMs: s.gapMs, chunkGapMs: s.chunkGapMs, clients: [...s.clients] });
@@ -67,6 +81,7 @@ async function zkDownload(): Promise<void> {
     samePacedSimulator: Math.round((oursPaced.recordsPerSecond / fasterPeer.recordsPerSecond) * 100) / 100,
   };
   report.ratios = ratios;
+  report.machine = machine(started);
   process.stdout.write(`\nrollcall-stream vs ${fasterPeer.client}: ${ratios.eachAtItsBest}x (each at its best), ${ratios.samePacedSimulator}x (same paced simulator)\n`);
   writeFileSync(new URL('zk-download.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
 }
@@ -75,7 +90,8 @@ const selected = positionals.length === 0 ? ['zk-download', 'agent'] : positiona
 for (const name of selected) {
   if (name === 'zk-download') await zkDownload();
   else if (name === 'agent') {
+    const started = cpuTicks();
     const report = await benchAgent((line) => process.stdout.write(`${line}\n`));
-    writeFileSync(new URL('agent.json', resultsDir), `${JSON.stringify({ ...report, machine: machine() }, null, 2)}\n`);
+    writeFileSync(new URL('agent.json', resultsDir), `${JSON.stringify({ ...report, machine: machine(started) }, null, 2)}\n`);
   } else throw new Error(`unknown benchmark "${name}" (zk-download, agent)`);
 }

@@ -79,7 +79,7 @@ export async function benchZkDownload(options: DownloadBenchOptions): Promise<Cl
       }
     }
   } finally {
-    child.disconnect();
+    child.kill();
     rmSync(cwd, { recursive: true, force: true });
   }
   return options.clients.map((client) => {
@@ -106,7 +106,7 @@ export async function probeZkDownload(client: ClientName, records: number, gapMs
   } catch (err) {
     return { client, error: err instanceof Error ? err.message : String(err) };
   } finally {
-    child.disconnect();
+    child.kill();
     rmSync(cwd, { recursive: true, force: true });
   }
 }
