@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { execStartNodeFlags } from '../../fixtures/systemd-unit.js';
+import { median } from '../stats.js';
 import { benchDurable, type DurableResult } from './durable.js';
 import { benchFleet, type FleetResult } from './fleet.js';
 import { benchOutboxInsert, type OutboxInsertResult } from './outbox-insert.js';
@@ -76,11 +77,6 @@ export async function benchAgent(say: (line: string) => void, rounds = 3): Promi
 function medianRun<T extends { punchesPerSecond: number }>(runs: T[]): T & { runsPerSecond: number[] } {
   const sorted = [...runs].sort((a, b) => a.punchesPerSecond - b.punchesPerSecond);
   return { ...sorted[Math.floor(sorted.length / 2)]!, runsPerSecond: runs.map((r) => r.punchesPerSecond) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function summarize(setup: string, nodeArgs: string[], runs: FleetResult[]): FleetSummary {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '../stats.js';
 import type { ClientName, DownloadResult } from './client-process.js';
 
 export interface DownloadBenchOptions {
@@ -55,12 +56,6 @@ function runClient(client: ClientName, port: number, cwd: string, limitMs = 120_
       if (code !== 0) reject(new Error(`${client} exited with ${code}`));
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Downloads `records` attendance records over loopback TCP with each client, `rounds` times each, interleaved. */
