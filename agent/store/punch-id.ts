@@ -17,8 +17,7 @@ export function punchId(deviceSerial: string, userId: string, localTime: string,
 /** `YYYY-MM-DDTHH:MM:SS` → `YYYYMMDDhhmmss`: the digits, by position for the usual shape (once per punch). */
 function compactTime(localTime: string): string {
   if (localTime.length !== 19) return localTime.replace(/[^0-9]/g, '').slice(0, 14);
-  const t = localTime;
-  return t.slice(0, 4) + t.slice(5, 7) + t.slice(8, 10) + t.slice(11, 13) + t.slice(14, 16) + t.slice(17, 19);
+  return localTime.slice(0, 4) + localTime.slice(5, 7) + localTime.slice(8, 10) + localTime.slice(11, 13) + localTime.slice(14, 16) + localTime.slice(17, 19);
 }
 
 /** Fingerprint of one stored record, for checking a terminal's log still starts as it did. */
