@@ -178,6 +178,7 @@ function toTerminalHealth(gateway: string, h: PollerHealth, backlogs: Map<string
     endpoint: h.endpoint,
     online: h.online,
     lastSeen: h.lastSeen,
+    syncedThrough: h.syncedThrough,
     clockDriftSeconds: h.clockDriftSeconds,
     records: h.records,
     recordCapacity: h.recordCapacity,

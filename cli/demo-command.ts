@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startAgent } from '../agent/agent.js';
 import { parseConfig } from '../agent/config/load.js';
-import { startAcker } from '../agent/publisher/test-acker.js';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { DEMO_GATEWAY, DEMO_SITE, startDemoHub } from './demo-hub.js';
 import { TerminalSimulator, startTcpServer } from '../fixtures/sim/index.js';
-import { startEmbeddedBroker } from '../hub/broker/embedded-broker.js';
 import { TcpTransport } from '../protocols/transport/tcp.js';
 import { ZkClient } from '../protocols/zk/client/client.js';
 import { formatLocal, formatUtcOffset } from '../protocols/zk/time.js';
@@ -18,19 +19,21 @@ import { formatTable } from './output.js';
 
 export const DEMO_USAGE = `Usage: rollcall demo [options]
 
-Runs a whole site on this machine: a simulated punch clock, the embedded MQTT broker, the edge
-agent (reading the clock into its outbox and publishing to the broker) and a receiver standing in
-for the hub that acknowledges every punch. Prints the terminal, the backfill of its history, and
-each realtime punch as it reaches the receiver, until Ctrl-C.
+Runs a whole site on this machine: a simulated punch clock, the hub (embedded MQTT broker with the
+gateway's own password, ingest into SQLite, detection, the HTTP API) with the terminal's users as
+employees on an office week, and the edge agent reading the clock and publishing to the hub.
+Prints the terminal, the backfill of its history, and each realtime punch as the hub stores it,
+until Ctrl-C.
 
 Options:
   --port N         TCP port of the simulated terminal (default 4370, or a free one if taken)
   --mqtt-port N    port of the embedded MQTT broker (default 1883, or a free one if taken)
+  --api-port N     port of the hub's HTTP API (default 8080, or a free one if taken)
   --records N      attendance records stored on the terminal (default 20000)
   --users N        enrolled users (default 300)
   --punch-rate R   realtime punches per second (default 0.5)
   --seed N         seed for the sample data (default 1)
-  --once           exit after the first realtime punch reaches the receiver (for scripts)
+  --once           exit after the first realtime punch reaches the hub (for scripts)
 `;
 
 export async function runDemoCommand(argv: string[]): Promise<void> {
@@ -39,6 +42,7 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string' },
       'mqtt-port': { type: 'string' },
+      'api-port': { type: 'string' },
       records: { type: 'string', default: '20000' },
       users: { type: 'string', default: '300' },
       'punch-rate': { type: 'string', default: '0.5' },
@@ -75,19 +79,25 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     say(`simulated terminal ${sim.serialNumber} on ${terminalUrl}`);
     await showTerminal(terminal.port, say);
 
-    const broker = await onFreePort(values['mqtt-port'], DEFAULT_MQTT_PORT, 'MQTT broker', say, (port) => startEmbeddedBroker({ port }));
-    stack.push(() => broker.close());
-    say(`embedded MQTT broker on ${broker.url}`);
-    const hub = await startAcker({ url: broker.url, logger: logger.child({ component: 'receiver' }) });
-    stack.push(() => hub.close());
+    const mqttPort = await choosePort(values['mqtt-port'], DEFAULT_MQTT_PORT, 'MQTT broker', say);
+    const apiPort = await choosePort(values['api-port'], DEFAULT_API_PORT, 'hub API', say);
+    const gatewayPassword = randomBytes(12).toString('base64url');
+    const running = await startDemoHub({
+      dataDir, mqttPort, apiPort, gatewayPassword, logger,
+      timeZone: formatUtcOffset(sim.clock.utcOffsetMinutes),
+      users: sim.state.users,
+    });
+    stack.push(() => running.stop());
+    const hub = running.ingest;
+    say(`hub: embedded MQTT broker on ${running.brokerUrl}, API on ${running.api?.url ?? '(off)'}, ${sim.state.users.length} employees on an office week`);
 
     const config = parseConfig(
       [
-        'site: demo-site',
-        'gateway: gw1',
+        `site: ${DEMO_SITE}`,
+        `gateway: ${DEMO_GATEWAY}`,
         `utcOffset: "${formatUtcOffset(sim.clock.utcOffsetMinutes)}"`,
         'outbox: { path: ./outbox.sqlite, minFreeMB: 1 }',
-        `broker: { url: "${broker.url}" }`,
+        `broker: { url: "${running.brokerUrl}", username: ${DEMO_SITE}/${DEMO_GATEWAY}, passwordFile: ./gw1-password.txt }`,
         'terminals:',
         `  - { name: demo-terminal, url: "${terminalUrl}" }`,
       ].join('\n'),
@@ -99,16 +109,21 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     stack.push(() => agent.stop());
     say(`edge agent started (outbox ${config.outbox.path})`);
 
-    await waitFor(() => hub.received.size >= records);
+    await waitFor(() => hub.stats.stored >= records);
     progress.stop();
-    say(`${hub.received.size} punches stored at the edge, published and acknowledged in ${Date.now() - started} ms`);
+    say(`${hub.stats.stored} punches stored at the edge, published, stored by the hub and acknowledged in ${Date.now() - started} ms`);
+    const api = running.api?.url;
+    if (api !== undefined) {
+      const today = new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+      say(`reports: ${api}/api/v1/status, ${api}/api/v1/reports/no-shows?date=${today}, ${api}/api/v1/reports/absences?from=${today.slice(0, 8)}01&to=${today}&format=csv`);
+    }
 
     say('\nwaiting for realtime punches (Ctrl-C to stop)...');
     const delivered = new Promise<void>((resolve) => {
       hub.on('batch', (e) => {
-        for (const p of e.batch.punches) {
+        for (const p of e.punches) {
           if (p.source !== 'realtime') continue;
-          say(`punch delivered: user ${p.userId} at ${p.at} from ${p.deviceSerial} (state ${p.state}, verify ${p.verify}, seq ${e.batch.seqFrom})`);
+          say(`punch delivered: user ${p.userId} at ${p.at} from ${p.deviceSerial} (state ${p.state}, verify ${p.verify}, seq ${e.seqFrom})`);
           if (values.once) resolve();
         }
       });
@@ -146,6 +161,21 @@ async function showTerminal(port: number, say: (text: string) => void): Promise<
 
 const DEFAULT_TERMINAL_PORT = 4370;
 const DEFAULT_MQTT_PORT = 1883;
+const DEFAULT_API_PORT = 8080;
+
+/** The port given (it must be free), or the default one, or a free one when the default is taken. */
+async function choosePort(given: string | undefined, fallback: number, what: string, say: (text: string) => void): Promise<number> {
+  const probe = (port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : port));
+      });
+    });
+  return onFreePort(given, fallback, what, say, probe);
+}
 
 /**
  * Listens on the port given, or on the default one; when the default is taken (a broker already

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { AgentError } from '../agent/errors.js';
+import { HubError } from '../hub/errors.js';
 import { isProtocolError } from '../protocols/errors.js';
 import { packageVersion } from '../agent/version.js';
 import { CliError } from './cli-error.js';
@@ -11,6 +12,8 @@ Commands:
   terminal    talk to a punch clock: info, users, records, time, set-time
   sim         run a simulated punch clock for trying a setup before hardware arrives
   agent       run the site gateway (terminals and badge readers to MQTT): run, status, check, schema
+  hub         run the hub (broker, ingest, detection): run, check, status, import, hash-password
+  report      absences, departments and no-shows from the hub's database (csv, xlsx, json)
 
 Run "rollcall <command> --help" for a command's options.
 `;
@@ -24,6 +27,10 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./sim-command.js')).runSimCommand(rest);
     case 'agent':
       return (await import('./agent-command.js')).runAgentCommand(rest);
+    case 'hub':
+      return (await import('./hub-command.js')).runHubCommand(rest);
+    case 'report':
+      return (await import('./hub-data-command.js')).runReportCommand(rest);
     case 'demo':
       return (await import('./demo-command.js')).runDemoCommand(rest);
     case '--version':
@@ -45,6 +52,10 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof CliError) {
     process.stderr.write(`rollcall: ${err.message}\n`);
     process.exitCode = err.exitCode;
+  } else if (err instanceof HubError) {
+    const problems = err.problems.slice(0, 50).map((p) => `\n  row ${p.row}, ${p.field}: ${p.message}`).join('');
+    process.stderr.write(`rollcall: ${err.message}${problems} [${err.code}]\n`);
+    process.exitCode = err.code === 'CONFIG' || err.code === 'INVALID_INPUT' ? 2 : 1;
   } else if (err instanceof AgentError) {
     process.stderr.write(`rollcall: ${err.message} [${err.code}]\n`);
     process.exitCode = err.code === 'CONFIG' ? 2 : 1;

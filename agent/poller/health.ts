@@ -13,6 +13,8 @@ export interface PollerHealth {
   deviceSerial: string | null;
   online: boolean;
   lastSeen: string | null;
+  /** Start of the last complete read of the terminal's log: every record it held then is stored. */
+  syncedThrough: string | null;
   /** Terminal wall time minus gateway wall time at the site's offset. */
   clockDriftSeconds: number | null;
   records: number | null;
@@ -38,7 +40,7 @@ export class HealthState {
     private readonly logger: Logger,
   ) {
     this.fields = {
-      name, endpoint, deviceSerial: null, online: false, lastSeen: null, clockDriftSeconds: null,
+      name, endpoint, deviceSerial: null, online: false, lastSeen: null, syncedThrough: null, clockDriftSeconds: null,
       records: null, recordCapacity: null, users: null, userCapacity: null, firmware: null, platform: null, lastError: null,
     };
   }
@@ -71,6 +73,11 @@ export class HealthState {
   seen(at: Date): void {
     this.fields.online = true;
     this.fields.lastSeen = at.toISOString();
+  }
+
+  /** A read of the whole log that started at `at` completed: every record held then is stored. */
+  synced(at: Date): void {
+    this.fields.syncedThrough = at.toISOString();
   }
 
   offline(): void {

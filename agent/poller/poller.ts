@@ -137,6 +137,7 @@ export class TerminalPoller extends EventEmitter<TerminalPollerEvents> {
   private async cycle(): Promise<void> {
     const serial = await this.ensureSession();
     this.state = 'polling';
+    const started = this.now();
     const sizes = await this.client.getFreeSizes();
     this.health.setSizes(sizes);
     await this.checkClock();
@@ -148,7 +149,10 @@ export class TerminalPoller extends EventEmitter<TerminalPollerEvents> {
       const result = await this.readNew(serial, sizes.records);
       this.report(result);
       if (result.haltedBy !== undefined) await this.pause(result.haltedBy);
-      else await this.clearIfAllowed(serial, sizes);
+      else {
+        this.health.synced(started);
+        await this.clearIfAllowed(serial, sizes);
+      }
     }
     this.health.seen(this.now());
     this.state = this.paused ? 'paused' : 'idle';

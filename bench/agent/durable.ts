@@ -24,7 +24,7 @@ export async function benchDurable(punches: number, batchSize: number, synchrono
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-durable-'));
   const logger = pino({ level: 'silent' });
   const outbox = new Outbox({ path: join(dir, 'outbox.sqlite'), synchronous, logger });
-  const hub = await startHubSide();
+  const hub = await startHubSide('bench', 'gw1', synchronous);
   const maxInflightBatches = 8;
   try {
     const data = samplePunches(punches);
@@ -35,7 +35,7 @@ export async function benchDurable(punches: number, batchSize: number, synchrono
     while (publisher.stats().deliveredPunches < punches) await new Promise((r) => setTimeout(r, 5));
     const ms = performance.now() - started;
     await publisher.stop();
-    if (hub.acker.received.size !== punches) throw new Error(`receiver holds ${hub.acker.received.size} of ${punches}`);
+    if (hub.punches.count() !== punches) throw new Error(`the hub holds ${hub.punches.count()} of ${punches}`);
     return { punches, batchSize, maxInflightBatches, synchronous, ms: Math.round(ms), punchesPerSecond: Math.round(punches / (ms / 1000)) };
   } finally {
     await hub.close();

@@ -46,7 +46,7 @@ interface Fleet {
  */
 export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
   const { terminals, recordsPerTerminal, realtimePunches, nodeArgs } = options;
-  const fleet: Fleet = { sims: [], servers: [], hub: await startHubSide(), dir: mkdtempSync(join(tmpdir(), 'rollcall-bench-fleet-')) };
+  const fleet: Fleet = { sims: [], servers: [], hub: await startHubSide('bench', 'gw1'), dir: mkdtempSync(join(tmpdir(), 'rollcall-bench-fleet-')) };
   const agent = { pid: 0, kill: (): void => undefined } as { pid: number; kill(): void };
   try {
     for (let i = 0; i < terminals; i++) {
@@ -68,7 +68,7 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
     const child = spawn(process.execPath, [...nodeArgs, CLI, 'agent', '--config', config], { stdio: 'ignore' });
     agent.pid = child.pid ?? 0;
     agent.kill = () => void child.kill('SIGTERM');
-    while (fleet.hub.acker.received.size < total) {
+    while (fleet.hub.ingest.stats.stored < total) {
       if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -78,9 +78,9 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
     // Realtime: punches spread over the terminals, one every 20 ms; latency to the receiver.
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
-    fleet.hub.acker.on('batch', (e) => {
+    fleet.hub.ingest.on('batch', (e) => {
       const now = performance.now();
-      for (const p of e.batch.punches) {
+      for (const p of e.punches) {
         const key = `${p.deviceSerial}|${p.userId}|${p.at.slice(0, 19)}`;
         const t0 = sentAt.get(key);
         if (t0 !== undefined) {

@@ -51,6 +51,24 @@ export const PunchBatch = z
   });
 export type PunchBatch = z.infer<typeof PunchBatch>;
 
+/**
+ * A batch with its punches left unchecked: the hub validates the envelope first and each punch
+ * on its own, so one bad punch is parked with its reason instead of holding up the batch.
+ */
+export const PunchBatchEnvelope = z
+  .object({
+    v: z.literal(CONTRACT_VERSION).default(CONTRACT_VERSION),
+    gateway: TopicId,
+    epoch: z.number().int().min(1),
+    seqFrom: z.number().int().min(1),
+    seqTo: z.number().int().min(1),
+    punches: z.array(z.unknown()).min(1).max(MAX_BATCH),
+  })
+  .refine((b) => b.seqTo >= b.seqFrom && b.seqTo - b.seqFrom + 1 >= b.punches.length, {
+    message: 'seqFrom..seqTo must cover at least as many sequence numbers as there are punches',
+  });
+export type PunchBatchEnvelope = z.infer<typeof PunchBatchEnvelope>;
+
 /** The hub's application ack: every punch of seqFrom..seqTo is durably stored (or was already). */
 export const PunchAck = z.object({
   v: z.literal(CONTRACT_VERSION).default(CONTRACT_VERSION),
@@ -86,6 +104,12 @@ export const TerminalHealth = z.object({
   endpoint: z.string().max(200),
   online: z.boolean(),
   lastSeen: z.iso.datetime({ offset: true }).nullable(),
+  /**
+   * Every record the terminal held at this moment is in the gateway's outbox: the start of the
+   * last complete read of its log (null until one completes). With `backlog` 0 the hub knows the
+   * terminal's punches up to here are delivered: its site's sync watermark is built from this.
+   */
+  syncedThrough: z.iso.datetime({ offset: true }).nullable().default(null),
   /** Terminal clock minus gateway clock, at the site's offset (null until read). */
   clockDriftSeconds: z.number().nullable(),
   records: z.number().int().min(0).nullable(),

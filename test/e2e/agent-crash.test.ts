@@ -4,7 +4,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { punchId } from '../../agent/store/punch-id.js';
-import { startAcker, type TestAcker } from '../../agent/publisher/test-acker.js';
+import { startHubReceiver, type HubReceiver } from '../helpers/hub-receiver.js';
 import { TerminalSimulator, createRandom, startTcpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
 import { formatLocal } from '../../protocols/zk/time.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../helpers/broker.js';
@@ -22,7 +22,7 @@ const KILLS = 22;
 let sim: TerminalSimulator;
 let server: SimulatorServer;
 let broker: EmbeddedBroker;
-let acker: TestAcker;
+let acker: HubReceiver;
 let dir: ReturnType<typeof tempDir>;
 let configPath: string;
 const children: ChildProcess[] = [];
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // Back to back, as a real terminal sends: the agent's client frames the stream itself.
   server = await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: 0, chunkGapMs: 0 });
   broker = await startEmbeddedBroker();
-  acker = await startAcker({ url: broker.url, logger: silent });
+  acker = await startHubReceiver({ url: broker.url, gateways: [{ site: 'crash-site', gateway: 'gw1' }] });
   configPath = dir.file('agent.yaml');
   writeFileSync(
     configPath,
@@ -102,14 +102,15 @@ describe('agent crash safety', () => {
     const expected = new Set(sim.state.records.map((r) => punchId(sim.serialNumber, r.userId, formatLocal(r.time), r.state)));
     expect(expected.has(punchId(sim.serialNumber, last.userId, formatLocal(last.time), last.state))).toBe(true);
     await expect
-      .poll(() => acker.received.size, { timeout: 150_000, interval: 250, message: `final agent log: ${tail(dir.file('final.log'))}` })
+      .poll(() => acker.count(), { timeout: 150_000, interval: 250, message: `final agent log: ${tail(dir.file('final.log'))}` })
       .toBe(expected.size);
-    const missing = [...expected].filter((id) => !acker.received.has(id));
-    const extra = [...acker.received.keys()].filter((id) => !expected.has(id));
+    const received = acker.received;
+    const missing = [...expected].filter((id) => !received.has(id));
+    const extra = [...received.keys()].filter((id) => !expected.has(id));
     expect({ missing: missing.length, extra: extra.length }).toEqual({ missing: 0, extra: 0 });
     // Every acknowledged punch says what the terminal recorded.
     const byId = new Map(sim.state.records.map((r) => [punchId(sim.serialNumber, r.userId, formatLocal(r.time), r.state), r]));
-    for (const [id, p] of acker.received) {
+    for (const [id, p] of received) {
       const r = byId.get(id)!;
       expect(p.userId).toBe(r.userId);
       expect(p.at).toBe(`${formatLocal(r.time)}+08:00`);

@@ -3,7 +3,7 @@ import { startAgent, type RunningAgent } from '../../agent/agent.js';
 import { parseConfig } from '../../agent/config/load.js';
 import { punchId } from '../../agent/store/punch-id.js';
 import { readOutboxStatus } from '../../agent/store/status.js';
-import { startAcker, type TestAcker } from '../../agent/publisher/test-acker.js';
+import { startHubReceiver, type HubReceiver } from '../helpers/hub-receiver.js';
 import { TerminalSimulator, startTcpServer, type SimulatorServer } from '../../fixtures/sim/index.js';
 import { TerminalHealth, topicsFor } from '../../protocols/mqtt/contract.js';
 import { formatLocal } from '../../protocols/zk/time.js';
@@ -41,7 +41,7 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
         await servers.at(-1)!.close();
       });
     }
-    const acker: TestAcker = await startAcker({ url: broker.url, logger: silent, topicFilter: `rollcall/v1/${site}/${gateway}/punches` });
+    const acker: HubReceiver = await startHubReceiver({ url: broker.url, gateways: [{ site, gateway }] });
     cleanups.push(() => acker.close());
     const config = parseConfig(
       [
@@ -66,7 +66,7 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
     }
 
     const stored = new Set([...idsOf(sims[0]!), ...idsOf(sims[1]!)]);
-    await expect.poll(() => acker.received.size, { timeout: 60_000 }).toBe(stored.size);
+    await expect.poll(() => acker.count(), { timeout: 60_000 }).toBe(stored.size);
     expect([...acker.received.keys()].every((id) => stored.has(id))).toBe(true);
 
     // A realtime punch arrives without waiting for the next poll, marked as realtime.

@@ -40,14 +40,14 @@ describe('rollcall CLI (compiled, whole processes)', () => {
     expect(code).toBe(0);
   });
 
-  it('demo runs a whole site: terminal → agent → embedded broker → receiver, and a realtime punch arrives', async () => {
-    const demo = await run(['demo', '--port', '0', '--mqtt-port', '0', '--records', '3000', '--punch-rate', '20', '--once']);
+  it('demo runs a whole site: terminal → agent → hub (embedded broker, ingest, API), and a realtime punch arrives', async () => {
+    const demo = await run(['demo', '--port', '0', '--mqtt-port', '0', '--api-port', '0', '--records', '3000', '--punch-rate', '20', '--once']);
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/serial number\s+RCS\d+/);
-    expect(demo.stdout).toMatch(/embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+/);
+    expect(demo.stdout).toMatch(/hub: embedded MQTT broker on mqtt:\/\/127\.0\.0\.1:\d+, API on http:\/\/127\.0\.0\.1:\d+, 300 employees/);
     // Punches keep coming while the log is read, so the count is at least what was seeded.
-    const delivered = /(\d+) punches stored at the edge, published and acknowledged in \d+ ms/.exec(demo.stdout);
+    const delivered = /(\d+) punches stored at the edge, published, stored by the hub and acknowledged in \d+ ms/.exec(demo.stdout);
     expect(Number(delivered?.[1])).toBeGreaterThanOrEqual(3000);
     expect(demo.stdout).toMatch(/punch delivered: user \d+ at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d from RCS\d+/);
   });

@@ -70,7 +70,7 @@ describe('publisher with broker credentials (embedded aedes)', () => {
     await pub.start();
     expect(pub.stats().connected).toBe(true);
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.received.size).toBe(20);
+    expect(acker.count()).toBe(20);
   });
 });
 
@@ -99,7 +99,7 @@ describe.skipIf(!openssl())('publisher over TLS (embedded aedes, self-signed cer
     await pub.start();
     expect(pub.stats().connected).toBe(true);
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.received.size).toBe(30);
+    expect(acker.count()).toBe(30);
   });
 
   it('refuses an untrusted broker certificate with a clear AgentError', async () => {

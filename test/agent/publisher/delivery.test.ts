@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AckerBatchEvent } from '../../../agent/publisher/test-acker.js';
+import type { ReceivedBatch } from '../../helpers/hub-receiver.js';
 import { brokers } from '../../helpers/broker.js';
 import { openRig, type Rig } from './harness.js';
 
@@ -14,7 +14,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
 
   it('delivers every punch exactly once in contiguous batches within the window, marking rows delivered on the acks', async () => {
     const acker = await rig.startAcker();
-    const events: AckerBatchEvent[] = [];
+    const events: ReceivedBatch[] = [];
     let widestWindow = 0;
     const pub = rig.publisher({ batchSize: 100, maxInflightBatches: 4, ackTimeoutMs: 30_000 });
     acker.on('batch', (e) => {
@@ -28,7 +28,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
     pub.kick();
 
     await expect.poll(() => rig.outbox.backlog(), { timeout: 20_000 }).toBe(0);
-    expect(acker.received.size).toBe(2000);
+    expect(acker.count()).toBe(2000);
     expect(acker.duplicates).toBe(0);
     expect(new Set(acker.received.keys())).toEqual(new Set(rig.allIds()));
 
@@ -59,7 +59,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
   it('sends an unacknowledged batch again after ackTimeoutMs and keeps its rows undelivered until the ack comes', async () => {
     const acker = await rig.startAcker();
     acker.pause();
-    const seen: AckerBatchEvent[] = [];
+    const seen: ReceivedBatch[] = [];
     acker.on('batch', (e) => seen.push(e));
     rig.insert(0, 10);
     const pub = rig.publisher({ ackTimeoutMs: 300 });
@@ -123,7 +123,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
     rig.insert(10, 5);
     pub.kick();
     await expect.poll(() => rig.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.received.size).toBe(15);
+    expect(acker.count()).toBe(15);
     expect(acker.rejected).toBe(0);
     expect(pub.stats().connects).toBe(1);
   });
@@ -136,7 +136,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
       rig.insert(i * 3, 3);
       pub.kick();
       await expect.poll(() => rig.outbox.backlog(), { timeout: 10_000 }).toBe(0);
-      expect(acker.received.size).toBe((i + 1) * 3);
+      expect(acker.count()).toBe((i + 1) * 3);
     }
     expect(pub.stats().ackedBatches).toBeGreaterThanOrEqual(5);
   });

@@ -1,10 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import { Publisher, type PublisherOptions } from '../../../agent/publisher/publisher.js';
-import { startAcker, type AckerOptions, type TestAcker } from '../../../agent/publisher/test-acker.js';
 import { Outbox, type NewPunch } from '../../../agent/store/outbox.js';
 import { punchId } from '../../../agent/store/punch-id.js';
 import { topicsFor, type TerminalHealth, type Topics } from '../../../protocols/mqtt/contract.js';
 import { clearRetained, connectClient, discardSession, uniqueIds, type BrokerHandle, type BrokerTarget } from '../../helpers/broker.js';
+import { startHubReceiver, type HubReceiver, type ReceiverOptions } from '../../helpers/hub-receiver.js';
 import { silent, tempDir } from '../../helpers/temp.js';
 
 /** `n` distinct punches starting at index `from` (ids differ by time and user). */
@@ -20,7 +20,7 @@ export function makePunches(from: number, n: number, deviceSerial = 'SN0001'): N
 export function health(gateway: string, deviceSerial: string, extra: Partial<TerminalHealth> = {}): TerminalHealth {
   return {
     v: 1, gateway, deviceSerial, name: `Clock ${deviceSerial}`, endpoint: 'tcp://10.0.0.5:4370', online: true,
-    lastSeen: '2026-11-23T08:59:01+08:00', clockDriftSeconds: 2, records: 1200, recordCapacity: 100_000, users: 40, userCapacity: 3000,
+    lastSeen: '2026-11-23T08:59:01+08:00', syncedThrough: '2026-11-23T08:58:30+08:00', clockDriftSeconds: 2, records: 1200, recordCapacity: 100_000, users: 40, userCapacity: 3000,
     firmware: 'Ver 6.60 Apr 28 2017', platform: 'ZMM220_TFT', backlog: 0, lastError: null, alarms: [], at: '2026-11-23T09:00:00+08:00', ...extra,
   };
 }
@@ -40,7 +40,7 @@ export class Rig {
   readonly topics: Topics;
   outbox: Outbox;
   readonly outboxPath: string;
-  acker: TestAcker | undefined;
+  acker: HubReceiver | undefined;
   private readonly dir = tempDir('publisher-');
   private readonly publishers: Publisher[] = [];
   private readonly clients: MqttClient[] = [];
@@ -75,10 +75,11 @@ export class Rig {
     return this.broker.url;
   }
 
-  async startAcker(options: Partial<AckerOptions> = {}): Promise<TestAcker> {
-    const clientId = `rollcall-test-acker-${this.gateway}`;
+  /** The hub's real ingest, taking this rig's gateway's batches into its own SQLite file. */
+  async startAcker(options: Partial<ReceiverOptions> = {}): Promise<HubReceiver> {
+    const clientId = `rollcall-test-hub-${this.gateway}`;
     this.sessions.add(clientId);
-    this.acker = await startAcker({ url: this.url, logger: silent, clientId, topicFilter: `rollcall/v1/${this.site}/+/punches`, ...options });
+    this.acker = await startHubReceiver({ url: this.url, clientId, gateways: [{ site: this.site, gateway: this.gateway }], ...options });
     return this.acker;
   }
 

@@ -1,0 +1,15 @@
+import { CALENDAR_MIGRATIONS } from '../calendar/schema.js';
+import { DETECTION_MIGRATIONS } from '../detection/schema.js';
+import { DIRECTORY_MIGRATIONS } from '../directory/schema.js';
+import { INGEST_MIGRATIONS } from '../ingest/schema.js';
+import { LEAVE_MIGRATIONS } from '../leave/schema.js';
+import type { Migration } from './migration.js';
+
+/** Every hub module's schema steps, in dependency order (directory first: others refer to employees). */
+export const HUB_MIGRATIONS: readonly Migration[] = [
+  ...DIRECTORY_MIGRATIONS,
+  ...LEAVE_MIGRATIONS,
+  ...CALENDAR_MIGRATIONS,
+  ...INGEST_MIGRATIONS,
+  ...DETECTION_MIGRATIONS,
+];

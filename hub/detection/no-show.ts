@@ -1,0 +1,42 @@
+/**
+ * When a work instance is a no-show. At expected start + graceLate (the expected start moves past
+ * leave that covers the shift's start), when no punch assigned to the instance is known (any punch
+ * already received counts, even one beyond the watermark) and no leave covers the whole shift,
+ * and only once the site's watermark has passed that moment (decisionMs = min(now, watermark)):
+ * an offline gateway must not make a whole site absent.
+ *
+ * The event's state follows the facts: `due` raises it once per (employee, instance); `answered`
+ * (a punch, or leave) resolves an open one with the reason; should a resolving fact go away (leave
+ * that covered the start ended and still nobody came), a resolved event reopens.
+ */
+import type { ShiftInstance } from '../model/day-plan.js';
+import type { LeaveInterval } from '../model/leave.js';
+import type { Zone } from '../time/zone.js';
+import type { LeaveCover } from './leave-cover.js';
+
+const MINUTE_MS = 60_000;
+
+export type NoShowCheck =
+  | { state: 'due'; dueMs: number }
+  | { state: 'waiting' }
+  /** Answered by a punch at `punchMs`, or by leave covering the shift or (until `untilMs`) its start. */
+  | { state: 'answered'; punchMs: number | null; leave: LeaveInterval | null; untilMs: number | null };
+
+const WAITING: NoShowCheck = { state: 'waiting' };
+
+export function checkNoShow(shift: ShiftInstance, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): NoShowCheck {
+  const first = punchTimes[0];
+  if (first !== undefined) return { state: 'answered', punchMs: first, leave: null, untilMs: null };
+  if (cover.whole) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: null };
+  const dueMs = cover.expectedStartMs + shift.graceLateMinutes * MINUTE_MS;
+  if (decisionMs >= dueMs) return { state: 'due', dueMs };
+  if (cover.startLeave !== null) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: cover.expectedStartMs };
+  return WAITING;
+}
+
+/** The answer in words for HR, e.g. "punched at 2026-03-02T09:30:00+08:00" (only built when an event is resolved). */
+export function answerReason(check: NoShowCheck & { state: 'answered' }, z: Zone): string {
+  if (check.punchMs !== null) return `punched at ${z.format(check.punchMs)}`;
+  const leave = check.leave === null ? 'leave' : `leave #${check.leave.leaveId} (${check.leave.kind})`;
+  return check.untilMs === null ? `${leave} covers the shift` : `${leave} covers the start until ${z.format(check.untilMs)}`;
+}

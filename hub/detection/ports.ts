@@ -1,0 +1,39 @@
+import type { DayPlan } from '../model/day-plan.js';
+import type { LeaveInterval } from '../model/leave.js';
+import type { EmployeePunch } from '../model/punch.js';
+import type { LocalDate } from '../time/local-date.js';
+
+/**
+ * What detection reads from the rest of the hub. The composition root adapts the directory, the
+ * calendar, leave and ingest to these; tests use in-memory fakes. Every call is a bulk read: the
+ * engine asks once per kind of input and date, never once per employee.
+ */
+export interface DetectionPorts {
+  /** Every site, with the time zone its local calendar runs in (IANA name or `+08:00`). */
+  sites(): readonly DetectionSite[];
+  /** Employees of one site, or of every site. */
+  employees(siteId?: string): readonly DetectionEmployee[];
+  /** One plan per listed employee for a local date (employees without one are left out). */
+  plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[];
+  /** Punches with `fromMs <= atMs <= toMs`, of the listed employees or of everyone. */
+  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly EmployeePunch[];
+  /** Approved leave overlapping `[fromMs, toMs)`, of the listed employees or of everyone. */
+  leave(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly LeaveInterval[];
+  /**
+   * The instant up to which every terminal of the site is known to be delivered, or undefined when
+   * the site never synced. Nothing after it is judged: an offline gateway must not make a site absent.
+   */
+  watermark(siteId: string): number | undefined;
+}
+
+export interface DetectionSite {
+  siteId: string;
+  timeZone: string;
+}
+
+export interface DetectionEmployee {
+  employeeId: string;
+  siteId: string;
+  /** For per-department reports; null when the directory has none. */
+  department: string | null;
+}

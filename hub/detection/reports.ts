@@ -1,0 +1,158 @@
+import type { HubDatabase } from '../db/database.js';
+import { HubError } from '../errors.js';
+import { monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
+import { countRules, runBreakers, type CountRules } from './counting.js';
+import type { DetectionEmployee, DetectionPorts } from './ports.js';
+import { InstanceHistory } from './history.js';
+import { toEvent, type EventRow } from './store.js';
+import type { DetectionEvent } from './types.js';
+
+export interface AbsenceQuery {
+  from: LocalDate;
+  to: LocalDate;
+  site?: string;
+  department?: string;
+}
+
+/** One employee's absences over a period, with the counts the thresholds look at. */
+export interface EmployeeAbsence {
+  employeeId: string;
+  siteId: string;
+  department: string | null;
+  /** Absent days (instances classified absent) dated from..to. */
+  absentDays: number;
+  absentDates: LocalDate[];
+  /** The run of consecutive absent working days still going at `to` (0 days when none). */
+  run: { days: number; firstDate: LocalDate | null };
+  /** Absent days of each calendar month the period touches, as of `to`: earlier months whole, the last month to date. */
+  months: { month: string; absentDays: number }[];
+  reachesConsecutive: boolean;
+  reachesMonthly: boolean;
+}
+
+export interface DepartmentAbsence {
+  department: string | null;
+  /** Employees of the department in the query's scope. */
+  employees: number;
+  /** Of those, with at least one absent day in the period. */
+  absentEmployees: number;
+  absentDays: number;
+  /** Employees whose run at `to` reaches the consecutive threshold, or a month the monthly one. */
+  atConsecutiveThreshold: number;
+  atMonthlyThreshold: number;
+}
+
+export interface ReportOptions {
+  db: HubDatabase;
+  ports: Pick<DetectionPorts, 'employees'>;
+  thresholds?: { consecutive?: number; monthly?: number };
+  restBreaksRun?: boolean;
+  leaveBreaksRun?: boolean;
+}
+
+/** Read-only queries over detection's tables for HR reports; give it the engine's counting options. */
+export class DetectionReports {
+  private readonly db: HubDatabase;
+  private readonly ports: Pick<DetectionPorts, 'employees'>;
+  private readonly rules: CountRules;
+  private readonly history: InstanceHistory;
+  private readonly s: ReturnType<typeof prepare>;
+
+  constructor(options: ReportOptions) {
+    this.db = options.db;
+    this.ports = options.ports;
+    this.rules = countRules(options);
+    this.history = new InstanceHistory(this.db);
+    this.s = prepare(this.db);
+  }
+
+  /** No-show events of instances dated `date` (any state), of one site or all, by site and employee. */
+  dailyNoShows(query: { date: LocalDate; site?: string }): DetectionEvent[] {
+    const date = parseLocalDate(query.date);
+    return (this.s.noShows.all({ date, site: query.site ?? null }) as EventRow[]).map(toEvent);
+  }
+
+  /**
+   * Employees of the scope with an absent day in the period, a run still going at its end, or an
+   * absent day earlier in the period's first month; everyone else had none and is left out. Counts
+   * are as of `to`, as the thresholds saw them then.
+   */
+  absences(query: AbsenceQuery): EmployeeAbsence[] {
+    const { from, to } = checkPeriod(query);
+    const scope = this.scope(query);
+    const monthFrom = `${monthOf(from)}-01`;
+    const byEmployee = new Map<string, EmployeeAbsence>();
+    const entry = (employeeId: string): EmployeeAbsence | undefined => {
+      let e = byEmployee.get(employeeId);
+      const who = scope.get(employeeId);
+      if (e === undefined && who !== undefined) {
+        e = { employeeId, siteId: who.siteId, department: who.department, absentDays: 0, absentDates: [], run: { days: 0, firstDate: null }, months: [], reachesConsecutive: false, reachesMonthly: false };
+        byEmployee.set(employeeId, e);
+      }
+      return e;
+    };
+    for (const [employeeId, dates] of this.history.absentDates(monthFrom, to, query.site === undefined ? {} : { siteId: query.site })) {
+      const e = entry(employeeId);
+      if (e === undefined) continue;
+      for (const date of dates) {
+        if (date >= from) e.absentDates.push(date);
+        const month = monthOf(date);
+        const m = e.months.find((x) => x.month === month);
+        if (m === undefined) e.months.push({ month, absentDays: 1 });
+        else m.absentDays++;
+      }
+    }
+    // The run at `to`: each employee's days walking back from `to` to the last breaking day.
+    const breakers = runBreakers(this.rules);
+    for (const [employeeId, days] of this.history.walk([...scope.keys()], to, 'back', breakers)) {
+      const absent = days.filter((d) => d.status === 'absent');
+      const e = absent.length === 0 ? undefined : entry(employeeId);
+      if (e !== undefined) e.run = { days: absent.length, firstDate: absent[absent.length - 1]!.date };
+    }
+    for (const e of byEmployee.values()) {
+      e.absentDays = e.absentDates.length;
+      e.reachesConsecutive = e.run.days >= this.rules.thresholds.consecutive;
+      e.reachesMonthly = e.months.some((m) => m.absentDays >= this.rules.thresholds.monthly);
+    }
+    return [...byEmployee.values()].sort((a, b) => a.siteId.localeCompare(b.siteId) || a.employeeId.localeCompare(b.employeeId));
+  }
+
+  /** The same period summed per department (employees without one under null). */
+  departmentAbsences(query: AbsenceQuery): DepartmentAbsence[] {
+    const scope = this.scope(query);
+    const departments = new Map<string | null, DepartmentAbsence>();
+    const of = (department: string | null): DepartmentAbsence => {
+      let d = departments.get(department);
+      if (d === undefined) departments.set(department, (d = { department, employees: 0, absentEmployees: 0, absentDays: 0, atConsecutiveThreshold: 0, atMonthlyThreshold: 0 }));
+      return d;
+    };
+    for (const e of scope.values()) of(e.department).employees++;
+    for (const a of this.absences(query)) {
+      const d = of(a.department);
+      if (a.absentDays > 0) d.absentEmployees++;
+      d.absentDays += a.absentDays;
+      if (a.reachesConsecutive) d.atConsecutiveThreshold++;
+      if (a.reachesMonthly) d.atMonthlyThreshold++;
+    }
+    return [...departments.values()].sort((a, b) => (a.department ?? '').localeCompare(b.department ?? ''));
+  }
+
+  private scope(query: AbsenceQuery): Map<string, DetectionEmployee> {
+    const employees = this.ports.employees(query.site);
+    return new Map(employees.filter((e) => query.department === undefined || e.department === query.department).map((e) => [e.employeeId, e]));
+  }
+}
+
+function checkPeriod(query: AbsenceQuery): { from: LocalDate; to: LocalDate } {
+  const from = parseLocalDate(query.from);
+  const to = parseLocalDate(query.to);
+  if (from > to) throw new HubError('INVALID_INPUT', `absence report: from ${from} is after to ${to}`);
+  return { from, to };
+}
+
+function prepare(db: HubDatabase) {
+  return {
+    noShows: db.prepare(`SELECT * FROM detection_events WHERE kind = 'no_show' AND date = @date AND (@site IS NULL OR site_id = @site)
+      ORDER BY site_id, employee_id, shift_id`),
+  };
+}

@@ -1,0 +1,38 @@
+/** The one error type of the hub package. */
+export type HubErrorCode =
+  /** The configuration file is missing, unreadable, not YAML, or fails validation. */
+  | 'CONFIG'
+  /** The hub database cannot be opened, migrated or written. */
+  | 'STORE'
+  /** The broker could not be started, reached or subscribed to. */
+  | 'BROKER'
+  /** An import file or an API body has rows that do not validate (each row's problem is listed). */
+  | 'INVALID_INPUT'
+  /** A referenced record (employee, schedule, shift, leave) does not exist. */
+  | 'NOT_FOUND'
+  /** A calendar question for a year without statutory holiday data, or an unknown time zone. */
+  | 'CALENDAR'
+  /** A report could not be produced or written. */
+  | 'REPORT'
+  /** An API request without the right credentials. */
+  | 'UNAUTHORIZED';
+
+export class HubError extends Error {
+  override readonly name = 'HubError';
+  readonly code: HubErrorCode;
+  /** Row-level problems of an import or body: `{row, field, message}`. */
+  readonly problems: readonly InputProblem[];
+
+  constructor(code: HubErrorCode, message: string, options: { cause?: unknown; problems?: readonly InputProblem[] } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.problems = options.problems ?? [];
+  }
+}
+
+/** One problem of one input row; `row` counts from 1 as a person reads the file (header excluded for CSV). */
+export interface InputProblem {
+  row: number;
+  field: string;
+  message: string;
+}

@@ -1,0 +1,114 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { BrokerAccess, HUB_USERNAME } from './broker/access.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
+import type { HubConfig } from './config/load.js';
+import { openHubDatabase, type HubDatabase } from './db/database.js';
+import { startApi, type RunningApi } from './api/server.js';
+import { Ingest, type IngestConnection } from './ingest/ingest.js';
+import { openModules, type HubModules } from './wiring/modules.js';
+
+export interface HubOptions {
+  logger: Logger;
+  /** The hub's MQTT client id; each hub process sharing a broker needs its own, stable across restarts. */
+  clientId?: string;
+}
+
+/** A running hub: broker (when embedded), database, ingest, detection, API. */
+export interface RunningHub {
+  db: HubDatabase;
+  broker: EmbeddedBroker | undefined;
+  ingest: Ingest;
+  modules: HubModules;
+  api: RunningApi | undefined;
+  /** The URL gateways use (the embedded broker's, or the external one's). */
+  brokerUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The hub's composition root: opens the database, starts the embedded broker with per-gateway
+ * sign-in (or reaches the external one), starts ingest for the configured sites, runs detection
+ * every `detection.intervalSeconds`, and serves the API when configured.
+ */
+export async function startHub(config: HubConfig, options: HubOptions): Promise<RunningHub> {
+  const logger = options.logger;
+  const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger: logger.child({ component: 'db' }) });
+  const stack: Array<() => Promise<void> | void> = [() => void db.close()];
+  const unwind = async (): Promise<void> => {
+    for (const step of stack.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (err) {
+        logger.warn({ err }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    const gateways = new Map(config.sites.map((s) => [s.id, new Set(s.gateways.map((g) => g.id))]));
+    let broker: EmbeddedBroker | undefined;
+    let connection: IngestConnection;
+    if (config.broker.kind === 'embedded') {
+      const access = new BrokerAccess(config.sites);
+      const brokerLogger = logger.child({ component: 'broker' });
+      const b = config.broker;
+      broker = await startEmbeddedBroker({
+        host: b.host,
+        port: b.port,
+        access,
+        onRefused: (r) => brokerLogger.warn(r, 'broker refused a client'),
+        ...(b.tls === undefined ? {} : { tls: b.tls }),
+        ...(b.websocket === undefined ? {} : { websocket: b.websocket }),
+      });
+      const embedded = broker;
+      stack.push(() => embedded.close());
+      brokerLogger.info({ url: broker.url, tls: broker.tlsUrl, websocket: broker.wsUrl }, 'embedded MQTT broker listening');
+      connection = { url: broker.url, username: HUB_USERNAME, password: access.hubPassword, clientId: options.clientId ?? 'rollcall-hub-ingest', shareGroup: null };
+    } else {
+      const b = config.broker;
+      connection = { url: b.url, clientId: options.clientId ?? b.clientId ?? `rollcall-hub-${hostname()}`, shareGroup: b.shareGroup };
+      if (b.username !== undefined) connection.username = b.username;
+      if (b.password !== undefined) connection.password = b.password;
+      if (b.tls !== undefined) connection.tls = b.tls;
+    }
+    const modules = openModules({ db, config, logger, hubId: connection.clientId });
+    const ingest = new Ingest({ connection, gateways, punches: modules.punches, health: modules.health, logger });
+    await ingest.start();
+    stack.push(() => ingest.close());
+    logger.info({ clientId: connection.clientId, sites: [...gateways.keys()] }, 'hub ingest running');
+
+    let running = true;
+    const detect = (): void => {
+      if (!running) return;
+      try {
+        const result = modules.runDetection();
+        const raised = result.events.length;
+        if (raised > 0) logger.info({ events: raised }, 'detection raised or changed events');
+      } catch (err) {
+        logger.error({ err }, 'detection run failed; it runs again at the next interval');
+      }
+    };
+    const timer = setInterval(detect, config.detection.intervalSeconds * 1000);
+    stack.push(() => {
+      running = false;
+      clearInterval(timer);
+    });
+    setImmediate(detect);
+
+    let api: RunningApi | undefined;
+    if (config.api !== undefined) {
+      api = await startApi({ ...config.api, sites: config.sites, modules, logger: logger.child({ component: 'api' }) });
+      const serving = api;
+      stack.push(() => serving.close());
+    }
+    let stopping: Promise<void> | undefined;
+    return {
+      db, broker, ingest, modules, api,
+      brokerUrl: broker?.url ?? connection.url,
+      stop: () => (stopping ??= unwind()),
+    };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}
