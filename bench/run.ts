@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table.
- * Usage: node dist/bench/run.js [zk-download] [agent] [--records N] [--rounds N]
+ * Usage: node dist/bench/run.js [zk-download] [agent] [hub] [--records N] [--rounds N]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAgent } from './agent/run-agent.js';
+import { benchHub } from './hub/run-hub.js';
 import { benchZkDownload, probeZkDownload, type ClientSummary } from './zk-download/bench.js';
 
 const { values, positionals } = parseArgs({
@@ -86,12 +87,16 @@ async function zkDownload(): Promise<void> {
   writeFileSync(new URL('zk-download.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
 }
 
-const selected = positionals.length === 0 ? ['zk-download', 'agent'] : positionals;
+const selected = positionals.length === 0 ? ['zk-download', 'agent', 'hub'] : positionals;
 for (const name of selected) {
   if (name === 'zk-download') await zkDownload();
   else if (name === 'agent') {
     const started = cpuTicks();
     const report = await benchAgent((line) => process.stdout.write(`${line}\n`));
     writeFileSync(new URL('agent.json', resultsDir), `${JSON.stringify({ ...report, machine: machine(started) }, null, 2)}\n`);
-  } else throw new Error(`unknown benchmark "${name}" (zk-download, agent)`);
+  } else if (name === 'hub') {
+    const started = cpuTicks();
+    const report = await benchHub((line) => process.stdout.write(`${line}\n`), Number(values.rounds));
+    writeFileSync(new URL('hub.json', resultsDir), `${JSON.stringify({ ...report, machine: machine(started) }, null, 2)}\n`);
+  } else throw new Error(`unknown benchmark "${name}" (zk-download, agent, hub)`);
 }

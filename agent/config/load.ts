@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { AgentError } from '../errors.js';
-import { formatIssues, formatPath, type Problem } from './problems.js';
+import { fileProblem, formatIssues, formatPath, type Problem } from './problems.js';
 import { AgentConfigSchema, type AgentConfig, type BrokerConfig, type ParsedAgentConfig } from './schema.js';
 
 export interface ParseOptions {
@@ -121,21 +121,6 @@ function inFileOrder(doc: Document, problems: Problem[]): Problem[] {
 
 function field(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-/** What went wrong reading a file, and what to do about it. */
-function fileProblem(err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file; check the path';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied; let the agent\'s user read it (chmod or chown)';
-    case 'EISDIR':
-      return 'it is a folder; name a file';
-    default:
-      return (err as Error).message;
-  }
 }
 
 /**

@@ -210,3 +210,18 @@ function descriptionOf(schema: z.ZodType | undefined): string | undefined {
   }
   return undefined;
 }
+
+/** What went wrong reading a file, and what to do about it (for configuration messages). */
+export function fileProblem(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file; check the path';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied; let the user the service runs as read it (chmod or chown)';
+    case 'EISDIR':
+      return 'it is a folder; name a file';
+    default:
+      return (err as Error).message;
+  }
+}

@@ -46,7 +46,7 @@ export class BenchPorts implements DetectionPorts {
   private readonly punchQuery;
   private readonly employeePunchQuery;
 
-  constructor(private readonly db: HubDatabase, employees: number, private readonly watermarkMs: number) {
+  constructor(db: HubDatabase, employees: number, private readonly watermarkMs: number) {
     this.employeeList = Array.from({ length: employees }, (_, i) => ({ employeeId: employeeId(i), siteId: SITE.siteId, department: `D${i % 50}` }));
     this.leaveList = leaveOn(DAY, employees);
     this.punchQuery = db.prepare('SELECT employee_id, at_ms, punch_id FROM bench_punches WHERE at_ms BETWEEN ? AND ?').raw();
@@ -55,6 +55,10 @@ export class BenchPorts implements DetectionPorts {
 
   sites(): readonly DetectionSite[] {
     return [SITE];
+  }
+
+  employee(employeeId: string): DetectionEmployee | undefined {
+    return this.employeeList.find((e) => e.employeeId === employeeId);
   }
 
   employees(): readonly DetectionEmployee[] {
@@ -138,10 +142,11 @@ export function fillDatabase(db: HubDatabase, employees: number): { historyRows:
         if (!off && runOnDay(i)) status = date >= addDays(DAY, -2) ? 'absent' : 'present';
         if (!off && monthOnDay(i)) status = ['2026-03-03', '2026-03-05', '2026-03-10', '2026-03-12'].includes(date) ? 'absent' : 'present';
         const start = Z.instant(date, night ? 22 * 60 : 9 * 60);
+        const end = start + (night ? 8 : 9) * 60 * MINUTE;
         store.insertInstance({
           employeeId: employeeId(i), date, shiftId: off ? '' : night ? 'N' : 'D', dayKind: off ? 'rest' : 'work', status,
-          startMs: off ? null : start, endMs: off ? null : start + 9 * 60 * MINUTE - (night ? MINUTE * 60 : 0),
-          firstPunchMs: status === 'present' ? start : null, lastPunchMs: status === 'present' ? start + 9 * 60 * MINUTE : null,
+          startMs: off ? null : start, endMs: off ? null : end,
+          firstPunchMs: status === 'present' ? start : null, lastPunchMs: status === 'present' ? end : null,
           punchCount: status === 'present' ? 2 : 0, lateMinutes: 0, earlyMinutes: 0, leaveMinutes: status === 'on_leave' ? 540 : 0,
         }, SITE.siteId, 0);
         historyRows++;

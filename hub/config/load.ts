@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { formatIssues, formatPath, type Problem } from '../../agent/config/problems.js';
+import { fileProblem, formatIssues, formatPath, type Problem } from '../../agent/config/problems.js';
 import { HubError } from '../errors.js';
 import { HubConfigSchema, type DetectionConfig, type ParsedHubConfig } from './schema.js';
 
@@ -175,19 +175,5 @@ class Files {
       this.problems.push({ path: at, text: `${formatPath(at)}: cannot read ${file}: ${fileProblem(err)}${relative}` });
       return '';
     }
-  }
-}
-
-function fileProblem(err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file; check the path';
-    case 'EACCES':
-    case 'EPERM':
-      return "permission denied; let the hub's user read it";
-    case 'EISDIR':
-      return 'it is a folder; name a file';
-    default:
-      return (err as Error).message;
   }
 }

@@ -8,8 +8,9 @@
  *    not attributed: overtime is not detection's business). Days before hire, after leaving, or
  *    with no schedule assignment get no row at all.
  * 2. Punches. A punch belongs to the instance whose window holds it; where the windows of two
- *    consecutive instances of one person overlap, to the one whose start or end is nearest
- *    (assign.ts). `firstPunchMs`/`lastPunchMs` are the earliest and latest assigned punch.
+ *    consecutive instances of one person overlap, to the one whose start or end is nearest, an
+ *    exact tie to the earlier one (assign.ts): after a 22:00-06:00 shift, 06:03 closes it and
+ *    07:50 opens an 08:00 shift. `firstPunchMs`/`lastPunchMs` are the earliest and latest punch.
  * 3. Pending. While the window has not closed, or the site's watermark has not passed the window's
  *    end (decisionMs = min(now, watermark) < windowEndMs), the status is `pending`: punches may
  *    still arrive. Only final instances are stored.
@@ -20,7 +21,10 @@
  * 5. No punch: `absent`, also with partial leave (`leaveMinutes` > 0 then says the rest of the
  *    shift was excused but the person never came for the part that was not).
  * 6. One punch: `missing_punch`. The person came, so it is not an absence; with a single punch we
- *    cannot tell arrival from departure, so late and early minutes stay 0.
+ *    cannot tell arrival from departure, so late and early minutes stay 0. Punches that all lie
+ *    within REPEAT_TAP_MINUTES of the first are one tap repeated (a badge held twice to the
+ *    reader), so they count as one punch here: twice at 08:25 and never in the evening is a
+ *    missing punch, not an early leave.
  * 7. Two or more punches: late when the first punch is after expected start + graceLate
  *    (exactly at the grace limit is on time); early leave when the last punch is before expected
  *    end − graceEarly. `lateMinutes`/`earlyMinutes` count from the expected start/end, not from
@@ -28,12 +32,19 @@
  *    Both late and early: status `late` with `earlyMinutes` > 0, so one status stays per instance
  *    and neither fact is lost.
  * 8. Minutes of leave are rounded to the nearest minute.
+ * 9. Once stored, an instance is final: the engine does not judge it again; `reclassify` (leave
+ *    approved later, a corrected punch, a schedule change) does, and the row's `version` grows
+ *    when its status changes.
+ *
+ * No-shows: no-show.ts. Absent-day runs, monthly counts and thresholds: counting.ts.
  */
 import type { DayPlan, ShiftInstance } from '../model/day-plan.js';
 import type { LeaveCover } from './leave-cover.js';
 import type { Classification, InstanceStatus } from './types.js';
 
 const MINUTE_MS = 60_000;
+/** Punches this close to the first one are the same tap repeated. */
+export const REPEAT_TAP_MINUTES = 5;
 
 /** Classifies a work plan from its assigned punch instants (ascending) and how leave covers it. */
 export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): Classification {
@@ -46,7 +57,7 @@ export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTim
   if (decisionMs < s.windowEndMs) status = 'pending';
   else if (cover.whole) status = 'on_leave';
   else if (first === undefined || last === undefined) status = 'absent';
-  else if (punchTimes.length === 1) status = 'missing_punch';
+  else if (last - first <= REPEAT_TAP_MINUTES * MINUTE_MS) status = 'missing_punch';
   else {
     if (first > cover.expectedStartMs + s.graceLateMinutes * MINUTE_MS) lateMinutes = Math.ceil((first - cover.expectedStartMs) / MINUTE_MS);
     if (last < cover.expectedEndMs - s.graceEarlyMinutes * MINUTE_MS) earlyMinutes = Math.ceil((cover.expectedEndMs - last) / MINUTE_MS);

@@ -7,7 +7,7 @@
  *   when `leaveBreaksRun` (default), else it neither counts nor breaks. Rest days and holidays
  *   neither count nor break it by default (absent Friday and Monday are two consecutive absent
  *   working days); with `restBreaksRun` they end it. Dates with no row (not employed, no schedule)
- *   neither count nor break.
+ *   neither count nor break, but 31 such dates in a row end it (history.ts: MAX_GAP_DAYS).
  * - Absent days per calendar month count by the instance's local date.
  * - A `consecutive` event is due for a run once it reaches `thresholds.consecutive` days (keyed by
  *   the run's first date, holding the dates that reached it); a `monthly` event once a month
@@ -28,7 +28,10 @@ export const DEFAULT_COUNT_RULES: CountRules = { thresholds: { consecutive: 3, m
 /** Fills defaults and checks the thresholds; throws HubError('CONFIG'). */
 export function countRules(input: { thresholds?: Partial<CountRules['thresholds']>; restBreaksRun?: boolean; leaveBreaksRun?: boolean } = {}): CountRules {
   const rules: CountRules = {
-    thresholds: { ...DEFAULT_COUNT_RULES.thresholds, ...input.thresholds },
+    thresholds: {
+      consecutive: input.thresholds?.consecutive ?? DEFAULT_COUNT_RULES.thresholds.consecutive,
+      monthly: input.thresholds?.monthly ?? DEFAULT_COUNT_RULES.thresholds.monthly,
+    },
     restBreaksRun: input.restBreaksRun ?? DEFAULT_COUNT_RULES.restBreaksRun,
     leaveBreaksRun: input.leaveBreaksRun ?? DEFAULT_COUNT_RULES.leaveBreaksRun,
   };

@@ -47,6 +47,14 @@ export interface TickResult {
   events: EventChange[];
 }
 
+interface BatchContext {
+  siteId: string;
+  nowMs: number;
+  zone: Zone;
+  /** False once an earlier batch of the run left a date not over: the cursor must not pass it. */
+  advanceCursor: boolean;
+}
+
 export interface ReclassifyResult {
   instances: InstanceChange[];
   events: EventChange[];
@@ -96,20 +104,18 @@ export class DetectionEngine {
     const from = parseLocalDate(fromDate);
     const to = parseLocalDate(toDate);
     if (from > to) throw new HubError('INVALID_INPUT', `reclassify ${employeeId}: from ${from} is after to ${to}`);
-    const employee = this.ports.employees().find((e) => e.employeeId === employeeId);
+    const employee = this.ports.employee(employeeId);
     if (employee === undefined) throw new HubError('NOT_FOUND', `reclassify: employee ${employeeId} is not in the directory`);
     const site = this.site(employee.siteId);
     const z = zone(site.timeZone);
     const watermark = this.ports.watermark(site.siteId);
     const decisionMs = watermark === undefined ? -Infinity : Math.min(nowMs, watermark);
-    const evaluations = evaluateDays({ ports: this.ports, zone: z, employeeIds: [employeeId], dates: [...datesBetween(from, to)], decisionMs });
-    const result = this.store.db
-      .transaction(() => {
-        const r = reclassifyEvaluations(this.store, { employeeId, siteId: site.siteId, from, to, evaluations, nowMs, zone: z });
-        const thresholds = syncThresholds(this.store, this.history, new Map([[employeeId, site.siteId]]), { from, to }, this.rules, nowMs);
-        return { instances: r.instances, events: [...r.events, ...thresholds] };
-      })
-      .immediate();
+    const evaluations = evaluateDays({ ports: this.ports, zone: z, employeeIds: [employeeId], dates: [...datesBetween(from, to)], decisionMs, nowMs });
+    const result = this.store.write(`reclassify ${employeeId} from ${from} to ${to}`, () => {
+      const r = reclassifyEvaluations(this.store, { employeeId, siteId: site.siteId, from, to, evaluations, nowMs, zone: z });
+      const thresholds = syncThresholds(this.store, this.history, new Map([[employeeId, site.siteId]]), { from, to }, this.rules, nowMs);
+      return { instances: r.instances, events: [...r.events, ...thresholds] };
+    });
     this.logger.info({ employeeId, from, to, instances: result.instances.length, events: result.events.length }, 'reclassified');
     return result;
   }
@@ -135,14 +141,16 @@ export class DetectionEngine {
     const tick: SiteTick = { siteId: site.siteId, decisionMs, classified: 0, pending: 0, finalThrough: cursor };
     if (dates.length === 0) return tick;
     const employeeIds = this.ports.employees(site.siteId).map((e) => e.employeeId);
+    const eventsBefore = events.length;
     let allFinal = true;
     for (let i = 0; i < dates.length; i += this.batchDays) {
       const batch = dates.slice(i, i + this.batchDays);
-      const evaluations = evaluateDays({ ports: this.ports, zone: z, employeeIds, dates: batch, decisionMs });
-      const context = { siteId: site.siteId, nowMs, zone: z, advanceCursor: allFinal };
-      allFinal = this.store.db.transaction((): boolean => this.applyBatch(context, batch, evaluations, tick, events)).immediate();
+      const evaluations = evaluateDays({ ports: this.ports, zone: z, employeeIds, dates: batch, decisionMs, nowMs });
+      const context: BatchContext = { siteId: site.siteId, nowMs, zone: z, advanceCursor: allFinal };
+      allFinal = this.store.write(`store ${site.siteId}'s ${batch[0]} to ${batch[batch.length - 1]}`, (): boolean => this.applyBatch(context, batch, evaluations, tick, events));
     }
-    this.logger.info({ ...tick, events: events.length }, 'detection tick');
+    const changed = tick.classified > 0 || events.length > eventsBefore;
+    this.logger[changed ? 'info' : 'debug']({ ...tick, events: events.length - eventsBefore }, 'detection run');
     return tick;
   }
 
@@ -152,7 +160,7 @@ export class DetectionEngine {
    * date of the batch is final.
    */
   private applyBatch(
-    { siteId, nowMs, zone: z, advanceCursor }: { siteId: string; nowMs: number; zone: Zone; advanceCursor: boolean },
+    { siteId, nowMs, zone: z, advanceCursor }: BatchContext,
     dates: LocalDate[],
     evaluations: Evaluation[],
     tick: SiteTick,

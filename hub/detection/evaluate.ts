@@ -29,6 +29,8 @@ export interface EvaluateRequest {
   dates: readonly LocalDate[];
   /** min(now, the site's watermark): nothing after it is final. */
   decisionMs: number;
+  /** Punches after now are not known yet (a replay of a past day must see what was known then). */
+  nowMs: number;
 }
 
 type WorkPlan = DayPlan & { shift: ShiftInstance };
@@ -42,7 +44,7 @@ const NO_PUNCHES: readonly number[] = [];
  * shifts.
  */
 export function evaluateDays(req: EvaluateRequest): Evaluation[] {
-  const { ports, zone: z, employeeIds, dates, decisionMs } = req;
+  const { ports, zone: z, employeeIds, dates, decisionMs, nowMs } = req;
   const first = dates[0];
   const last = dates[dates.length - 1];
   if (first === undefined || last === undefined) return [];
@@ -73,7 +75,7 @@ export function evaluateDays(req: EvaluateRequest): Evaluation[] {
         if (isWork(plan) && plan.shift.windowEndMs >= windowFrom && plan.shift.windowStartMs <= windowTo) competing.push(plan);
       }
     }
-    punchTimes = assignPunches(competing, ports.punches(windowFrom, windowTo, employeeIds));
+    punchTimes = windowFrom > nowMs ? [] : assignPunches(competing, ports.punches(windowFrom, Math.min(windowTo, nowMs), employeeIds));
     for (const l of ports.leave(shiftFrom, shiftTo, employeeIds)) {
       const list = leaveOf.get(l.employeeId);
       if (list === undefined) leaveOf.set(l.employeeId, [l]);

@@ -5,9 +5,13 @@
  * and only once the site's watermark has passed that moment (decisionMs = min(now, watermark)):
  * an offline gateway must not make a whole site absent.
  *
- * The event's state follows the facts: `due` raises it once per (employee, instance); `answered`
- * (a punch, or leave) resolves an open one with the reason; should a resolving fact go away (leave
- * that covered the start ended and still nobody came), a resolved event reopens.
+ * A punch assigned to the instance is the one that answers it: with overlapping windows, the
+ * clock-out of the night before does not cancel the morning's no-show.
+ *
+ * The event follows the facts: `due` raises it once per (employee, instance); `answered` (a
+ * punch, or leave) resolves an open one with the reason. A resolved event reopens only when leave
+ * that covered the start was approved after it was raised, that leave has ended, and still nobody
+ * came (its due moment moved); one resolved by a punch, or by someone else, stays resolved.
  */
 import type { ShiftInstance } from '../model/day-plan.js';
 import type { LeaveInterval } from '../model/leave.js';

@@ -13,6 +13,8 @@ export interface DetectionPorts {
   sites(): readonly DetectionSite[];
   /** Employees of one site, or of every site. */
   employees(siteId?: string): readonly DetectionEmployee[];
+  /** One employee, or undefined when the directory has no such id. */
+  employee(employeeId: string): DetectionEmployee | undefined;
   /** One plan per listed employee for a local date (employees without one are left out). */
   plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[];
   /** Punches with `fromMs <= atMs <= toMs`, of the listed employees or of everyone. */

@@ -2,8 +2,8 @@ import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import { monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
 import { countRules, runBreakers, type CountRules } from './counting.js';
-import type { DetectionEmployee, DetectionPorts } from './ports.js';
 import { InstanceHistory } from './history.js';
+import type { DetectionEmployee, DetectionPorts } from './ports.js';
 import { toEvent, type EventRow } from './store.js';
 import type { DetectionEvent } from './types.js';
 
@@ -52,24 +52,22 @@ export interface ReportOptions {
 
 /** Read-only queries over detection's tables for HR reports; give it the engine's counting options. */
 export class DetectionReports {
-  private readonly db: HubDatabase;
   private readonly ports: Pick<DetectionPorts, 'employees'>;
   private readonly rules: CountRules;
   private readonly history: InstanceHistory;
   private readonly s: ReturnType<typeof prepare>;
 
   constructor(options: ReportOptions) {
-    this.db = options.db;
     this.ports = options.ports;
     this.rules = countRules(options);
-    this.history = new InstanceHistory(this.db);
-    this.s = prepare(this.db);
+    this.history = new InstanceHistory(options.db);
+    this.s = prepare(options.db);
   }
 
   /** No-show events of instances dated `date` (any state), of one site or all, by site and employee. */
   dailyNoShows(query: { date: LocalDate; site?: string }): DetectionEvent[] {
     const date = parseLocalDate(query.date);
-    return (this.s.noShows.all({ date, site: query.site ?? null }) as EventRow[]).map(toEvent);
+    return read(`list the no-shows of ${date}`, () => (this.s.noShows.all({ date, site: query.site ?? null }) as EventRow[]).map(toEvent));
   }
 
   /**
@@ -79,6 +77,10 @@ export class DetectionReports {
    */
   absences(query: AbsenceQuery): EmployeeAbsence[] {
     const { from, to } = checkPeriod(query);
+    return read(`count absences from ${from} to ${to}`, () => this.count(query, from, to));
+  }
+
+  private count(query: AbsenceQuery, from: LocalDate, to: LocalDate): EmployeeAbsence[] {
     const scope = this.scope(query);
     const monthFrom = `${monthOf(from)}-01`;
     const byEmployee = new Map<string, EmployeeAbsence>();
@@ -140,6 +142,16 @@ export class DetectionReports {
   private scope(query: AbsenceQuery): Map<string, DetectionEmployee> {
     const employees = this.ports.employees(query.site);
     return new Map(employees.filter((e) => query.department === undefined || e.department === query.department).map((e) => [e.employeeId, e]));
+  }
+}
+
+/** Runs a read; a database failure becomes HubError('REPORT') naming what was asked. */
+function read<T>(what: string, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof HubError) throw err;
+    throw new HubError('REPORT', `could not ${what}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { HubDatabase } from '../db/database.js';
+import { HubError } from '../errors.js';
 import type { LocalDate } from '../time/local-date.js';
 import type { ClassifiedDayKind, ClassifiedInstance, DetectionEvent, EventKind, EventState, FinalClassification, FinalStatus } from './types.js';
 
@@ -13,6 +14,20 @@ export class DetectionStore {
   constructor(db: HubDatabase) {
     this.db = db;
     this.s = prepare(db);
+  }
+
+  /**
+   * Runs `work` in one IMMEDIATE transaction (the write lock first, so reads inside it are what the
+   * writes build on, even with another hub process on the file); a database failure becomes
+   * HubError('STORE') naming `what`.
+   */
+  write<T>(what: string, work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (err) {
+      if (err instanceof HubError) throw err;
+      throw new HubError('STORE', `detection could not ${what}: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   /** `employee\u0000date` of every stored instance of a site in a date range. */
@@ -101,7 +116,11 @@ export class DetectionStore {
   }
 
   cursor(siteId: string): LocalDate | undefined {
-    return this.s.cursor.get(siteId) as LocalDate | undefined;
+    try {
+      return this.s.cursor.get(siteId) as LocalDate | undefined;
+    } catch (err) {
+      throw new HubError('STORE', `detection could not read ${siteId}'s cursor: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   /** Moves the site's cursor forward, never back (another process may have gone further). */

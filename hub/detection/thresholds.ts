@@ -67,7 +67,7 @@ export function syncThresholds(
 }
 
 /** The last day of a date's month. */
-export function monthEnd(date: LocalDate): LocalDate {
+function monthEnd(date: LocalDate): LocalDate {
   const next = addDays(`${monthOf(date)}-28`, 4);
   return addDays(`${monthOf(next)}-01`, -1);
 }

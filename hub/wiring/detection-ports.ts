@@ -35,6 +35,7 @@ interface Holder {
 export class HubDetectionPorts implements DetectionPorts {
   private employeesById = new Map<string, PlannedEmployee & { department: string | null }>();
   private holders = new Map<string, Holder[]>();
+  private refreshedAt = Number.NEGATIVE_INFINITY;
   private readonly zones: Map<string, Zone>;
   private readonly punchQuery;
 
@@ -46,8 +47,14 @@ export class HubDetectionPorts implements DetectionPorts {
     this.refresh();
   }
 
-  /** Reads employees and terminal user ids again (after imports, at every detection run). */
-  refresh(): void {
+  /**
+   * Reads employees and terminal user ids again, unless that was done less than `maxAgeMs` ago
+   * (detection runs pass 0; a burst of leave changes from one import shares one read).
+   */
+  refresh(maxAgeMs = 0): void {
+    const now = performance.now();
+    if (now - this.refreshedAt < maxAgeMs) return;
+    this.refreshedAt = now;
     const employees = new Map<string, PlannedEmployee & { department: string | null }>();
     for (const e of this.options.directory.listEmployees()) {
       employees.set(e.id, { id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate, department: e.department });
@@ -68,6 +75,11 @@ export class HubDetectionPorts implements DetectionPorts {
 
   sites(): readonly DetectionSite[] {
     return this.options.sites.map((s) => ({ siteId: s.id, timeZone: s.timeZone }));
+  }
+
+  employee(employeeId: string): DetectionEmployee | undefined {
+    const e = this.employeesById.get(employeeId);
+    return e === undefined ? undefined : { employeeId: e.id, siteId: e.site, department: e.department };
   }
 
   employees(siteId?: string): readonly DetectionEmployee[] {

@@ -62,7 +62,8 @@ export function openModules(options: ModulesOptions): HubModules {
   const engine = new DetectionEngine({ db, ports, logger, clock, ...rules, ...(config.detection.startDate === undefined ? {} : { startDate: config.detection.startDate }) });
   const reports = new DetectionReports({ db, ports, ...rules });
   const reclassify = (employeeId: string, from: LocalDate, to: LocalDate, nowMs = clock()): ReclassifyResult => {
-    ports.refresh();
+    // One import's leave changes arrive together: they share one read of the directory.
+    ports.refresh(1000);
     return engine.reclassify(employeeId, from, to, nowMs);
   };
   leave.onChange((change) => {

@@ -35,38 +35,32 @@ export type Punch = z.infer<typeof Punch>;
 
 export const MAX_BATCH = 5000;
 
-export const PunchBatch = z
-  .object({
-    v: z.literal(CONTRACT_VERSION).default(CONTRACT_VERSION),
-    gateway: TopicId,
-    /** Increases at every agent start. */
-    epoch: z.number().int().min(1),
-    /** The gateway's sequence numbers of the punches, inclusive; never reused. */
-    seqFrom: z.number().int().min(1),
-    seqTo: z.number().int().min(1),
-    punches: z.array(Punch).min(1).max(MAX_BATCH),
-  })
-  .refine((b) => b.seqTo >= b.seqFrom && b.seqTo - b.seqFrom + 1 >= b.punches.length, {
-    message: 'seqFrom..seqTo must cover at least as many sequence numbers as there are punches',
-  });
+/** A batch of punches, whatever schema its punches are checked with. */
+function batchOf<P extends z.ZodType>(punch: P) {
+  return z
+    .object({
+      v: z.literal(CONTRACT_VERSION).default(CONTRACT_VERSION),
+      gateway: TopicId,
+      /** Increases at every agent start. */
+      epoch: z.number().int().min(1),
+      /** The gateway's sequence numbers of the punches, inclusive; never reused. */
+      seqFrom: z.number().int().min(1),
+      seqTo: z.number().int().min(1),
+      punches: z.array(punch).min(1).max(MAX_BATCH),
+    })
+    .refine((b) => b.seqTo >= b.seqFrom && b.seqTo - b.seqFrom + 1 >= b.punches.length, {
+      message: 'seqFrom..seqTo must cover at least as many sequence numbers as there are punches',
+    });
+}
+
+export const PunchBatch = batchOf(Punch);
 export type PunchBatch = z.infer<typeof PunchBatch>;
 
 /**
  * A batch with its punches left unchecked: the hub validates the envelope first and each punch
  * on its own, so one bad punch is parked with its reason instead of holding up the batch.
  */
-export const PunchBatchEnvelope = z
-  .object({
-    v: z.literal(CONTRACT_VERSION).default(CONTRACT_VERSION),
-    gateway: TopicId,
-    epoch: z.number().int().min(1),
-    seqFrom: z.number().int().min(1),
-    seqTo: z.number().int().min(1),
-    punches: z.array(z.unknown()).min(1).max(MAX_BATCH),
-  })
-  .refine((b) => b.seqTo >= b.seqFrom && b.seqTo - b.seqFrom + 1 >= b.punches.length, {
-    message: 'seqFrom..seqTo must cover at least as many sequence numbers as there are punches',
-  });
+export const PunchBatchEnvelope = batchOf(z.unknown());
 export type PunchBatchEnvelope = z.infer<typeof PunchBatchEnvelope>;
 
 /** The hub's application ack: every punch of seqFrom..seqTo is durably stored (or was already). */

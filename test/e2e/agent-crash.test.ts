@@ -22,7 +22,7 @@ const KILLS = 22;
 let sim: TerminalSimulator;
 let server: SimulatorServer;
 let broker: EmbeddedBroker;
-let acker: HubReceiver;
+let hub: HubReceiver;
 let dir: ReturnType<typeof tempDir>;
 let configPath: string;
 const children: ChildProcess[] = [];
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // Back to back, as a real terminal sends: the agent's client frames the stream itself.
   server = await startTcpServer(sim, { port: 0, host: '127.0.0.1', packetGapMs: 0, chunkGapMs: 0 });
   broker = await startEmbeddedBroker();
-  acker = await startHubReceiver({ url: broker.url, gateways: [{ site: 'crash-site', gateway: 'gw1' }] });
+  hub = await startHubReceiver({ url: broker.url, gateways: [{ site: 'crash-site', gateway: 'gw1' }] });
   configPath = dir.file('agent.yaml');
   writeFileSync(
     configPath,
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await acker?.close();
+  await hub?.close();
   await broker?.close();
   sim?.close();
   await server?.close();
@@ -102,9 +102,9 @@ describe('agent crash safety', () => {
     const expected = new Set(sim.state.records.map((r) => punchId(sim.serialNumber, r.userId, formatLocal(r.time), r.state)));
     expect(expected.has(punchId(sim.serialNumber, last.userId, formatLocal(last.time), last.state))).toBe(true);
     await expect
-      .poll(() => acker.count(), { timeout: 150_000, interval: 250, message: `final agent log: ${tail(dir.file('final.log'))}` })
+      .poll(() => hub.count(), { timeout: 150_000, interval: 250, message: `final agent log: ${tail(dir.file('final.log'))}` })
       .toBe(expected.size);
-    const received = acker.received;
+    const received = hub.received;
     const missing = [...expected].filter((id) => !received.has(id));
     const extra = [...received.keys()].filter((id) => !expected.has(id));
     expect({ missing: missing.length, extra: extra.length }).toEqual({ missing: 0, extra: 0 });

@@ -41,8 +41,8 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
         await servers.at(-1)!.close();
       });
     }
-    const acker: HubReceiver = await startHubReceiver({ url: broker.url, gateways: [{ site, gateway }] });
-    cleanups.push(() => acker.close());
+    const hub: HubReceiver = await startHubReceiver({ url: broker.url, gateways: [{ site, gateway }] });
+    cleanups.push(() => hub.close());
     const config = parseConfig(
       [
         `site: ${site}`,
@@ -66,14 +66,14 @@ describe.each(brokers())('simulators → agent → $name → acking receiver', (
     }
 
     const stored = new Set([...idsOf(sims[0]!), ...idsOf(sims[1]!)]);
-    await expect.poll(() => acker.count(), { timeout: 60_000 }).toBe(stored.size);
-    expect([...acker.received.keys()].every((id) => stored.has(id))).toBe(true);
+    await expect.poll(() => hub.count(), { timeout: 60_000 }).toBe(stored.size);
+    expect([...hub.received.keys()].every((id) => stored.has(id))).toBe(true);
 
     // A realtime punch arrives without waiting for the next poll, marked as realtime.
     const punch = sims[1]!.punch({ userId: sims[1]!.state.users[3]!.userId })!;
     const id = punchId(sims[1]!.serialNumber, punch.userId, formatLocal(punch.time), punch.state);
-    await expect.poll(() => acker.received.get(id)?.source, { timeout: 10_000 }).toBe('realtime');
-    expect(acker.received.get(id)).toMatchObject({ deviceSerial: sims[1]!.serialNumber, userId: punch.userId, at: `${formatLocal(punch.time)}+08:00` });
+    await expect.poll(() => hub.received.get(id)?.source, { timeout: 10_000 }).toBe('realtime');
+    expect(hub.received.get(id)).toMatchObject({ deviceSerial: sims[1]!.serialNumber, userId: punch.userId, at: `${formatLocal(punch.time)}+08:00` });
 
     await expect.poll(() => agent.outbox.backlog(), { timeout: 10_000 }).toBe(0);
     const status = readOutboxStatus(config.outbox.path);

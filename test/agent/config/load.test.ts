@@ -48,7 +48,7 @@ describe('a broken configuration names the path and the fix', () => {
     dirs.push(d);
     writeFileSync(d.file('agent.yaml'), VALID);
     chmodSync(d.file('agent.yaml'), 0o000);
-    await expect(loadConfig(d.file('agent.yaml'))).rejects.toThrow(/permission denied; let the agent's user read it/);
+    await expect(loadConfig(d.file('agent.yaml'))).rejects.toThrow(/permission denied; let the user the service runs as read it/);
   });
 
   it('a YAML syntax error gives line and column', () => {

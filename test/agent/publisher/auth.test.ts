@@ -45,7 +45,7 @@ describe('publisher with broker credentials (embedded aedes)', () => {
   ])('fails start() with a clear AgentError and delivers nothing with %s', async (_label, credentials) => {
     const broker = await startEmbeddedBroker({ authenticate });
     rig = new Rig(handleFor(broker));
-    const acker = await rig.startAcker({ username: 'hub', password: 'hub-secret' });
+    const hub = await rig.startHub({ username: 'hub', password: 'hub-secret' });
     rig.insert(0, 20);
     const pub = rig.publisher({ broker: { url: rig.url, ...credentials } });
     const failure = await pub.start().then(
@@ -57,20 +57,20 @@ describe('publisher with broker credentials (embedded aedes)', () => {
     expect(pub.stats()).toMatchObject({ connected: false, connects: 0, sentBatches: 0 });
     expect(pub.stats().lastError).toMatch(/bad user name or password/);
     expect(rig.outbox.backlog()).toBe(20);
-    expect(acker.batches).toBe(0);
+    expect(hub.batches).toBe(0);
     await pub.stop();
   });
 
   it('delivers with the right user name and password', async () => {
     const broker = await startEmbeddedBroker({ authenticate });
     rig = new Rig(handleFor(broker));
-    const acker = await rig.startAcker({ username: 'hub', password: 'hub-secret' });
+    const hub = await rig.startHub({ username: 'hub', password: 'hub-secret' });
     rig.insert(0, 20);
     const pub = rig.publisher({ broker: { url: rig.url, username: 'agent', password: 'agent-secret' } });
     await pub.start();
     expect(pub.stats().connected).toBe(true);
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.count()).toBe(20);
+    expect(hub.count()).toBe(20);
   });
 });
 
@@ -92,14 +92,14 @@ describe.skipIf(!openssl())('publisher over TLS (embedded aedes, self-signed cer
 
   it('delivers over mqtts:// when the broker certificate is trusted through `tls.ca`', async () => {
     const broker = await startEmbeddedBroker({ tls: { key, cert } });
-    rig = new Rig(handleFor(broker)); // the acker uses the plain listener of the same broker
-    const acker = await rig.startAcker();
+    rig = new Rig(handleFor(broker)); // the hub uses the plain listener of the same broker
+    const hub = await rig.startHub();
     rig.insert(0, 30);
     const pub = rig.publisher({ broker: { url: broker.tlsUrl!, tls: { ca: cert } } });
     await pub.start();
     expect(pub.stats().connected).toBe(true);
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.count()).toBe(30);
+    expect(hub.count()).toBe(30);
   });
 
   it('refuses an untrusted broker certificate with a clear AgentError', async () => {

@@ -13,11 +13,11 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
   });
 
   it('delivers every punch exactly once in contiguous batches within the window, marking rows delivered on the acks', async () => {
-    const acker = await rig.startAcker();
+    const hub = await rig.startHub();
     const events: ReceivedBatch[] = [];
     let widestWindow = 0;
     const pub = rig.publisher({ batchSize: 100, maxInflightBatches: 4, ackTimeoutMs: 30_000 });
-    acker.on('batch', (e) => {
+    hub.on('batch', (e) => {
       events.push(e);
       widestWindow = Math.max(widestWindow, pub.stats().inflightBatches);
     });
@@ -28,9 +28,9 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
     pub.kick();
 
     await expect.poll(() => rig.outbox.backlog(), { timeout: 20_000 }).toBe(0);
-    expect(acker.count()).toBe(2000);
-    expect(acker.duplicates).toBe(0);
-    expect(new Set(acker.received.keys())).toEqual(new Set(rig.allIds()));
+    expect(hub.count()).toBe(2000);
+    expect(hub.duplicates).toBe(0);
+    expect(new Set(hub.received.keys())).toEqual(new Set(rig.allIds()));
 
     const ranges = events.map((e) => e.batch).sort((a, b) => a.seqFrom - b.seqFrom);
     expect(ranges[0]?.seqFrom).toBe(1);
@@ -48,7 +48,7 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
 
     const first = rig.outbox.pending(0, 1); // nothing pending any more
     expect(first).toEqual([]);
-    const sample = [...acker.received.values()].find((p) => p.userId === '1000' && p.at === '2026-11-23T00:00:00+08:00');
+    const sample = [...hub.received.values()].find((p) => p.userId === '1000' && p.at === '2026-11-23T00:00:00+08:00');
     expect(sample).toMatchObject({ deviceSerial: 'SN0001', state: 0, verify: 1, workcode: 0, source: 'poll' });
     expect(sample).not.toHaveProperty('seq');
     await expect.poll(() => pub.stats().inflightBatches).toBe(0);
@@ -57,10 +57,10 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
   });
 
   it('sends an unacknowledged batch again after ackTimeoutMs and keeps its rows undelivered until the ack comes', async () => {
-    const acker = await rig.startAcker();
-    acker.pause();
+    const hub = await rig.startHub();
+    hub.pause();
     const seen: ReceivedBatch[] = [];
-    acker.on('batch', (e) => seen.push(e));
+    hub.on('batch', (e) => seen.push(e));
     rig.insert(0, 10);
     const pub = rig.publisher({ ackTimeoutMs: 300 });
     await pub.start();
@@ -77,20 +77,20 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
       expect(e.batch.punches.map((p) => p.id)).toEqual(firstIds);
     }
 
-    acker.resume();
+    hub.resume();
     await expect.poll(() => rig.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect([...acker.received.keys()].sort()).toEqual([...firstIds].sort());
+    expect([...hub.received.keys()].sort()).toEqual([...firstIds].sort());
     await expect.poll(() => pub.stats().inflightBatches).toBe(0);
     expect(pub.stats().deliveredPunches).toBe(10);
   });
 
   it('ignores garbage, foreign and mismatched acks on the ack topic and keeps delivering', async () => {
-    const acker = await rig.startAcker();
-    acker.pause();
+    const hub = await rig.startHub();
+    hub.pause();
     rig.insert(0, 10);
     const pub = rig.publisher({ ackTimeoutMs: 500 });
     await pub.start();
-    await expect.poll(() => acker.batches, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => hub.batches, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
 
     const epoch = rig.outbox.epoch;
     const good = { v: 1, gateway: rig.gateway, epoch, seqFrom: 1, seqTo: 10, stored: 10, duplicates: 0 };
@@ -119,24 +119,24 @@ describe.each(brokers())('publisher delivery on $name', (target) => {
     expect(pub.stats().deliveredPunches).toBe(0);
     expect(pub.stats().connected).toBe(true);
 
-    acker.resume();
+    hub.resume();
     rig.insert(10, 5);
     pub.kick();
     await expect.poll(() => rig.outbox.backlog(), { timeout: 15_000 }).toBe(0);
-    expect(acker.count()).toBe(15);
-    expect(acker.rejected).toBe(0);
+    expect(hub.count()).toBe(15);
+    expect(hub.rejected).toBe(0);
     expect(pub.stats().connects).toBe(1);
   });
 
   it('picks up rows inserted while running when kicked, in small batches at low load', async () => {
-    const acker = await rig.startAcker();
+    const hub = await rig.startHub();
     const pub = rig.publisher({ ackTimeoutMs: 30_000 });
     await pub.start();
     for (let i = 0; i < 5; i++) {
       rig.insert(i * 3, 3);
       pub.kick();
       await expect.poll(() => rig.outbox.backlog(), { timeout: 10_000 }).toBe(0);
-      expect(acker.count()).toBe((i + 1) * 3);
+      expect(hub.count()).toBe((i + 1) * 3);
     }
     expect(pub.stats().ackedBatches).toBeGreaterThanOrEqual(5);
   });

@@ -40,7 +40,7 @@ export class Rig {
   readonly topics: Topics;
   outbox: Outbox;
   readonly outboxPath: string;
-  acker: HubReceiver | undefined;
+  hub: HubReceiver | undefined;
   private readonly dir = tempDir('publisher-');
   private readonly publishers: Publisher[] = [];
   private readonly clients: MqttClient[] = [];
@@ -76,11 +76,11 @@ export class Rig {
   }
 
   /** The hub's real ingest, taking this rig's gateway's batches into its own SQLite file. */
-  async startAcker(options: Partial<ReceiverOptions> = {}): Promise<HubReceiver> {
+  async startHub(options: Partial<ReceiverOptions> = {}): Promise<HubReceiver> {
     const clientId = `rollcall-test-hub-${this.gateway}`;
     this.sessions.add(clientId);
-    this.acker = await startHubReceiver({ url: this.url, clientId, gateways: [{ site: this.site, gateway: this.gateway }], ...options });
-    return this.acker;
+    this.hub = await startHubReceiver({ url: this.url, clientId, gateways: [{ site: this.site, gateway: this.gateway }], ...options });
+    return this.hub;
   }
 
   publisher(options: Partial<PublisherOptions> = {}): Publisher {
@@ -146,7 +146,7 @@ export class Rig {
       }
     };
     for (const p of this.publishers) await attempt(() => p.stop());
-    if (this.acker !== undefined) await attempt(() => this.acker!.close());
+    if (this.hub !== undefined) await attempt(() => this.hub!.close());
     for (const c of this.clients) await attempt(() => c.endAsync(true));
     if (this.broker.external) {
       await attempt(() => clearRetained(this.url, [...this.retained]));

@@ -44,7 +44,7 @@ describe('publisher through broker outages (embedded aedes)', () => {
   it('delivers everything, once per id, after the broker was down for a while', async () => {
     const broker = await restartable(true);
     rig = new Rig(broker);
-    const acker = await rig.startAcker();
+    const hub = await rig.startHub();
     rig.insert(0, 500);
     const pub = rig.publisher({ batchSize: 200, ackTimeoutMs: 2000 });
     await pub.start();
@@ -60,8 +60,8 @@ describe('publisher through broker outages (embedded aedes)', () => {
 
     await broker.restart();
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 30_000 }).toBe(0);
-    expect(acker.count()).toBe(2000);
-    expect(new Set(acker.received.keys())).toEqual(new Set(rig.allIds()));
+    expect(hub.count()).toBe(2000);
+    expect(new Set(hub.received.keys())).toEqual(new Set(rig.allIds()));
     expect(pub.stats().connects).toBeGreaterThanOrEqual(2);
     expect(pub.stats().deliveredPunches).toBe(2000);
   });
@@ -71,20 +71,20 @@ describe('publisher through broker outages (embedded aedes)', () => {
     rig = new Rig(broker);
     const connections = new Map<string, Client>();
     broker.embedded!.aedes.on('client', (c) => connections.set(c.id, c));
-    const acker = await rig.startAcker();
-    acker.pause();
+    const hub = await rig.startHub();
+    hub.pause();
     rig.insert(0, 120);
     const pub = rig.publisher({ batchSize: 50, ackTimeoutMs: 600_000 }); // only a resend after reconnect can deliver
     await pub.start();
-    await expect.poll(() => acker.batches, { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => hub.batches, { timeout: 10_000 }).toBe(3);
     expect(pub.stats().inflightBatches).toBe(3);
-    acker.resume();
+    hub.resume();
 
     connections.get(`rollcall-agent-${rig.site}-${rig.gateway}`)!.conn.destroy(); // the broker side drops the agent
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 15_000 }).toBe(0);
     expect(pub.stats().connects).toBe(2);
     expect(pub.stats().retransmits).toBe(0);
-    expect(acker.count()).toBe(120);
+    expect(hub.count()).toBe(120);
   });
 
   it('starts while the broker is down, keeps retrying in the background, and delivers once it appears', async () => {
@@ -97,9 +97,9 @@ describe('publisher through broker outages (embedded aedes)', () => {
     expect(pub.stats().lastError).toMatch(/ECONNREFUSED/);
 
     await broker.restart();
-    const acker = await rig.startAcker();
+    const hub = await rig.startHub();
     await expect.poll(() => rig!.outbox.backlog(), { timeout: 30_000 }).toBe(0);
-    expect(acker.count()).toBe(300);
+    expect(hub.count()).toBe(300);
   });
 
   it('re-publishes its birth and the latest health of each terminal on a broker that lost them', async () => {
@@ -126,19 +126,19 @@ describe('publisher through broker outages (embedded aedes)', () => {
   it('after an agent restart, sends the undelivered rows again under the new epoch and ignores acks of the old one', async () => {
     const broker = await restartable(true);
     rig = new Rig(broker);
-    const acker = await rig.startAcker();
-    acker.pause();
+    const hub = await rig.startHub();
+    hub.pause();
     rig.insert(0, 50);
     const first = rig.publisher({ ackTimeoutMs: 60_000 });
     await first.start();
-    await expect.poll(() => acker.batches, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => hub.batches, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     const oldEpoch = rig.outbox.epoch;
     await first.stop();
     expect(rig.outbox.backlog()).toBe(50);
 
     const outbox = rig.reopenOutbox();
     expect(outbox.epoch).toBe(oldEpoch + 1);
-    const second = rig.publisher({ ackTimeoutMs: 500 }); // its first send meets the paused acker
+    const second = rig.publisher({ ackTimeoutMs: 500 }); // its first send meets the paused hub
     await second.start();
     // An ack for the old epoch (e.g. queued in the persistent session) changes nothing.
     const intruder = await rig.client();
@@ -147,10 +147,10 @@ describe('publisher through broker outages (embedded aedes)', () => {
     expect(outbox.backlog()).toBe(50);
 
     const epochs: number[] = [];
-    acker.on('batch', (e) => epochs.push(e.batch.epoch));
-    acker.resume();
+    hub.on('batch', (e) => epochs.push(e.batch.epoch));
+    hub.resume();
     await expect.poll(() => outbox.backlog(), { timeout: 30_000 }).toBe(0);
-    expect(acker.count()).toBe(50);
+    expect(hub.count()).toBe(50);
     expect(epochs.length).toBeGreaterThan(0);
     expect(new Set(epochs)).toEqual(new Set([oldEpoch + 1]));
   });

@@ -36,7 +36,7 @@ describe.each(brokers())('publisher status and health on $name', (target) => {
   });
 
   it('publishes a retained online birth with the epoch and backlog, alarms on change, and a retained offline on stop()', async () => {
-    rig.insert(0, 5); // no acker: these stay in the backlog
+    rig.insert(0, 5); // no hub: these stay in the backlog
     const pub = rig.publisher();
     await pub.start();
     const live = await rig.watch(rig.topics.status);

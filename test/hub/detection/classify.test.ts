@@ -55,6 +55,11 @@ describe('classifyShift', () => {
     expect(judge(['10:30'])).toMatchObject({ status: 'missing_punch', punchCount: 1, lateMinutes: 0, earlyMinutes: 0, firstPunchMs: at(D, '10:30'), lastPunchMs: at(D, '10:30') });
   });
 
+  it('counts taps repeated within five minutes as one punch: missing_punch, not early leave', () => {
+    expect(judge(['08:25', '08:25', '08:29'])).toMatchObject({ status: 'missing_punch', punchCount: 3, lateMinutes: 0, earlyMinutes: 0 });
+    expect(judge(['08:25', '08:31'])).toMatchObject({ status: 'early_leave' });
+  });
+
   it('is absent with no punch', () => {
     expect(judge([])).toMatchObject({ status: 'absent', punchCount: 0, firstPunchMs: null, lastPunchMs: null, leaveMinutes: 0 });
   });

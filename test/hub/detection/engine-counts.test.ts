@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { datesBetween } from '../../../hub/time/local-date.js';
-import { at, off } from './fakes.js';
+import { addDays, datesBetween } from '../../../hub/time/local-date.js';
+import { at, off, work } from './fakes.js';
 import { harness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -98,6 +98,19 @@ describe('absenteeism thresholds through the engine', () => {
     daily('2026-03-02', '2026-03-10');
     expect(h.instances().filter((i) => i.dayKind === 'work').map((i) => i.status)).toEqual(['absent', 'absent', 'missing_punch', 'absent', 'absent', 'late', 'absent']);
     expect(thresholds().filter((t) => t.kind === 'consecutive')).toEqual([]);
+  });
+
+  it('carry a run across days without a row, but not across a month of them', () => {
+    for (const [gapDays, raised] of [[10, true], [31, false]] as const) {
+      h = harness(['e1'], { startDate: '2026-03-02', thresholds: { monthly: 99 } });
+      h.ports.schedule = (id, d) => (d >= '2026-03-04' && d < addDays('2026-03-04', gapDays) ? off(id, d, 'unassigned') : work(id, d));
+      const back = addDays('2026-03-04', gapDays);
+      h.ports.punch('e1', addDays(back, 1), '09:00', '18:00');
+      daily('2026-03-02', addDays(back, 1));
+      expect(h.instances().filter((i) => i.status === 'absent').map((i) => i.date)).toEqual(['2026-03-02', '2026-03-03', back]);
+      expect(thresholds()).toEqual(raised ? [{ kind: 'consecutive', date: '2026-03-02', dates: ['2026-03-02', '2026-03-03', back], state: 'open' }] : []);
+      h.close();
+    }
   });
 
   it('split monthly counts at the month boundary, and raise each month once', () => {

@@ -108,6 +108,12 @@ describe('DetectionEngine.tick', () => {
     expect(h.instances()[0]).toMatchObject({ date: MON, status: 'absent', version: 1 });
   });
 
+  it('reports a database failure as a STORE error naming what it was doing', () => {
+    h = harness();
+    h.db.exec('DROP TABLE detection_instances');
+    expect(() => tickAt(MON, '23:00')).toThrow(expect.objectContaining({ code: 'STORE', message: expect.stringContaining("detection could not store s1's 2026-03-02 to 2026-03-02") }));
+  });
+
   it('refuses bad options and a work plan without a shift', () => {
     h = harness();
     expect(() => new DetectionEngine({ db: h.db, ports: h.ports, logger: silent, thresholds: { consecutive: -1 } })).toThrow(HubError);

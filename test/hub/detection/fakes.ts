@@ -94,6 +94,10 @@ export class FakePorts implements DetectionPorts {
     return this.siteList;
   }
 
+  employee(employeeId: string): DetectionEmployee | undefined {
+    return this.employees().find((e) => e.employeeId === employeeId);
+  }
+
   employees(siteId?: string): readonly DetectionEmployee[] {
     this.calls.push(`employees:${siteId ?? '*'}`);
     return this.employeeList.filter((e) => siteId === undefined || e.siteId === siteId);

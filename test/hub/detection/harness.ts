@@ -17,6 +17,7 @@ export interface Harness {
   events(kind?: string): EventRow[];
   /** Every row of the detection tables, for comparing before and after a re-run. */
   snapshot(): unknown;
+  /** Closes every connection and removes the folder; closing twice is harmless. */
   close(): void;
 }
 
@@ -49,7 +50,7 @@ export function harness(employees: readonly string[] = ['e1'], options: Partial<
       cursors: db.prepare('SELECT * FROM detection_cursors ORDER BY site_id').all(),
     }),
     close() {
-      for (const d of dbs) d.close();
+      for (const d of dbs.splice(0)) d.close();
       tmp.cleanup();
     },
   };

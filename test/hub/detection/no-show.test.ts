@@ -60,6 +60,13 @@ describe('no-show events', () => {
     expect(h.events('no_show')[0]!.state).toBe('resolved');
   });
 
+  it('see only the punches made by now, as a replay of a past morning would', () => {
+    h = harness();
+    h.ports.punch('e1', MON, '09:30', '18:00');
+    expect(tickAt(MON, '09:10').events).toEqual([expect.objectContaining({ change: 'raised' })]);
+    expect(tickAt(MON, '09:30').events).toEqual([expect.objectContaining({ change: 'resolved', reason: 'punched at 2026-03-02T09:30:00+08:00' })]);
+  });
+
   it('are resolved by leave approved after they were raised', () => {
     h = harness();
     tickAt(MON, '09:10');

@@ -88,3 +88,24 @@ describe('embedded broker access rules (per-gateway credentials and topic ACLs)'
     expect(access.publishRefusal({ role: 'hub' }, 'rollcall/v1/plant-a/gw1/ack')).toBeNull();
   });
 });
+
+describe('embedded broker over WebSocket', () => {
+  it('takes a gateway\'s batch over ws:// with the same sign-in and ACLs, and serves nothing else on that port', async () => {
+    const access = new BrokerAccess(SITES);
+    const broker = await startEmbeddedBroker({ access, websocket: { port: 0, path: '/mqtt' } });
+    const hub = await startHubReceiver({ url: broker.url, username: HUB_USERNAME, password: access.hubPassword, clientId: 'rollcall-hub-ws', gateways: [{ site: 'plant-b', gateway: 'gw1' }] });
+    try {
+      expect(broker.wsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
+      const gw = await connectClient(broker.wsUrl!, { username: 'plant-b/gw1', password: 'b-secret' });
+      await gw.publishAsync('rollcall/v1/plant-b/gw1/punches', batch('gw1', 'over-websocket-1'), { qos: 1 });
+      await expect.poll(() => hub.count(), { timeout: 5000 }).toBe(1);
+      await gw.endAsync();
+      await expect(connectClient(broker.wsUrl!, { username: 'plant-b/gw1', password: 'wrong' })).rejects.toThrow(/Bad username or password/i);
+      const plain = await fetch(broker.wsUrl!.replace('ws://', 'http://'));
+      expect(plain.status).toBe(426);
+    } finally {
+      await hub.close();
+      await broker.close();
+    }
+  });
+});

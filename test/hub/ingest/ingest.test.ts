@@ -20,7 +20,7 @@ describe.each(brokers())('hub ingest under bad input on $name', (target) => {
   const acksOf = (messages: Array<{ payload: string }>) => messages.map((m) => PunchAck.parse(JSON.parse(m.payload)));
 
   it('parks garbage and wrong-schema messages with their reason, acks nothing for them, and keeps taking the stream', async () => {
-    const hub = await rig.startAcker();
+    const hub = await rig.startHub();
     const acks = await rig.watch(rig.topics.ack);
     const sender = await rig.client();
     const good = batch(3, 10, [punch(1), punch(2), punch(3)]);
@@ -55,7 +55,7 @@ describe.each(brokers())('hub ingest under bad input on $name', (target) => {
   });
 
   it('stores the valid punches of a batch, parks the bad ones (impossible times, wrong fields) and acks the batch', async () => {
-    const hub = await rig.startAcker();
+    const hub = await rig.startHub();
     const acks = await rig.watch(rig.topics.ack);
     const sender = await rig.client();
     const mixed = batch(1, 1, [
@@ -81,7 +81,7 @@ describe.each(brokers())('hub ingest under bad input on $name', (target) => {
   });
 
   it('is idempotent over duplicates, replays and out-of-order batches: each punch once, every batch acked with its own range', async () => {
-    const hub = await rig.startAcker();
+    const hub = await rig.startHub();
     const acks = await rig.watch(rig.topics.ack);
     const sender = await rig.client();
     const first = batch(2, 1, [punch(1), punch(2)]);
@@ -103,7 +103,7 @@ describe.each(brokers())('hub ingest under bad input on $name', (target) => {
   });
 
   it('parks batches from a gateway the hub does not know and never acks them', async () => {
-    const hub = await rig.startAcker();
+    const hub = await rig.startHub();
     const stranger = `${rig.gateway}-x`;
     const acks = await rig.watch(`rollcall/v1/${rig.site}/+/ack`);
     const sender = await rig.client();
