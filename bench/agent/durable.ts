@@ -18,7 +18,7 @@ export interface DurableResult {
 
 /**
  * Durable end to end: `punches` rows waiting in an outbox, published in batches to aedes, stored and
- * acknowledged by the receiver, marked delivered in the outbox. Timed from start() to an empty backlog.
+ * acknowledged by the hub's ingest (its own SQLite file), marked delivered in the outbox. Timed from start() to an empty backlog.
  */
 export async function benchDurable(punches: number, batchSize: number, synchronous: 'NORMAL' | 'FULL'): Promise<DurableResult> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-durable-'));

@@ -27,7 +27,7 @@ export interface FleetResult {
   /** Peak and final resident memory of the agent process (from /proc). */
   agentPeakRssMB: number;
   agentRssMB: number;
-  /** Realtime latencies from a punch at a terminal to its arrival at the receiver, sorted. */
+  /** Realtime latencies from a punch at a terminal to its arrival at the hub, sorted. */
   realtimeMs: number[];
 }
 
@@ -40,9 +40,9 @@ interface Fleet {
 
 /**
  * The agent CLI in its own process reading `terminals` simulated terminals (each on its own port,
- * back to back like real terminals) and publishing to aedes with an acking receiver: time to
- * deliver every stored record, the agent's memory, and realtime latency from a punch at a terminal
- * to its arrival at the receiver.
+ * back to back like real terminals) and publishing to aedes, where the hub's ingest stores and
+ * acks: time to deliver every stored record, the agent's memory, and realtime latency from a punch
+ * at a terminal to its arrival at the hub.
  */
 export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
   const { terminals, recordsPerTerminal, realtimePunches, nodeArgs } = options;
@@ -75,7 +75,7 @@ export async function benchFleet(options: FleetOptions): Promise<FleetResult> {
     const backfillMs = performance.now() - started;
     const backfillCpuMs = procCpuMs(agent.pid);
 
-    // Realtime: punches spread over the terminals, one every 20 ms; latency to the receiver.
+    // Realtime: punches spread over the terminals, one every 20 ms; latency to the hub.
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
     fleet.hub.ingest.on('batch', (e) => {

@@ -44,7 +44,7 @@ export async function benchAgent(say: (line: string) => void, rounds = 3): Promi
     for (let round = 0; round < rounds; round++) runs.push(await benchDurable(200_000, batch, sync));
     durable.push(medianRun(runs));
   }
-  say(`\nagent: durable end to end (200,000 punches: outbox → aedes → acking receiver → marked delivered), median of ${rounds}`);
+  say(`\nagent: durable end to end (200,000 punches: outbox → aedes → hub ingest (SQLite) → ack → marked delivered), median of ${rounds}`);
   say('| batch | synchronous | punches/s |\n|---:|---|---:|');
   for (const r of durable) say(`| ${r.batchSize} | ${r.synchronous} | ${r.punchesPerSecond.toLocaleString('en-US')} |`);
 

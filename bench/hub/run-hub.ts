@@ -32,8 +32,8 @@ export async function benchHub(say: (line: string) => void, rounds = 3, employee
 
   const daily = benchDaily(employees, rounds);
   say(`\nhub: the day's detection and the month's counts, ${employees.toLocaleString('en-US')} employees (${daily.punchesStored.toLocaleString('en-US')} punches stored), median of ${rounds}`);
-  say('| detection run (ms) | month counts (ms) | total (ms) | peak RSS MB |\n|---:|---:|---:|---:|');
-  say(`| ${daily.median.detectionMs} | ${daily.median.monthCountsMs} | ${daily.median.totalMs} | ${daily.median.peakRssMB} |`);
+  say('| hub start (ms) | detection run (ms) | month counts (ms) | run + counts (ms) | peak RSS MB |\n|---:|---:|---:|---:|---:|');
+  say(`| ${daily.median.startMs} | ${daily.median.detectionMs} | ${daily.median.monthCountsMs} | ${daily.median.totalMs} | ${daily.median.peakRssMB} |`);
   return {
     benchmark: 'hub',
     goals: { ingestDurablePunchesPerSecond: '>= 80,000 (FULL)', dailyDetectionAndMonthCountsMs: '< 2,000 at 100,000 employees', dailyPeakRssMB: '< 500' },

@@ -26,6 +26,12 @@ export interface Planner {
   plan(employee: PlannedEmployee, date: LocalDate): DayPlan;
   /** One date for many employees; the plans come in the order of `employees`. */
   planMany(employees: readonly PlannedEmployee[], date: LocalDate): DayPlan[];
+  /**
+   * The work plans of one date whose punch window overlaps `[fromMs, toMs]`, in the order of
+   * `employees`; no object is made for anyone else (the neighbours of a judged day: most of them
+   * rest, or work where no punch of the span can reach).
+   */
+  workPlansReaching(employees: readonly PlannedEmployee[], date: LocalDate, fromMs: number, toMs: number): DayPlan[];
   /** Every date from `from` to `to`, both included. */
   planRange(employee: PlannedEmployee, from: LocalDate, to: LocalDate): DayPlan[];
   /** Re-reads schedules and overrides now. */
@@ -121,6 +127,8 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
     const assignment = covering(state.schedules.assignments.get(e.id), date);
     if (assignment === undefined) return { employeeId: e.id, date, kind: 'unassigned' };
     const d = decide(byPattern, assignment.pattern, e.site, date);
+    // The common shapes as one literal each (no properties added afterwards).
+    if (d.note === undefined && d.makeUp === undefined) return d.shift === undefined ? { employeeId: e.id, date, kind: d.kind } : { employeeId: e.id, date, kind: d.kind, shift: d.shift };
     const plan: DayPlan = { employeeId: e.id, date, kind: d.kind };
     if (d.shift !== undefined) plan.shift = d.shift;
     if (d.note !== undefined) plan.note = d.note;
@@ -140,6 +148,21 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
       const byPattern = decisionsOn(day);
       const plans: DayPlan[] = [];
       for (const e of employees) plans.push(planOne(e, day, byPattern));
+      return plans;
+    },
+    workPlansReaching(employees, date, fromMs, toMs) {
+      const day = parseLocalDate(date);
+      fresh();
+      const byPattern = decisionsOn(day);
+      const plans: DayPlan[] = [];
+      for (const e of employees) {
+        if ((e.hireDate !== null && day < e.hireDate) || (e.endDate !== null && day > e.endDate)) continue;
+        const assignment = covering(state.schedules.assignments.get(e.id), day);
+        if (assignment === undefined) continue;
+        const shift = decide(byPattern, assignment.pattern, e.site, day).shift;
+        if (shift === undefined || shift.windowEndMs < fromMs || shift.windowStartMs > toMs) continue;
+        plans.push(planOne(e, day, byPattern));
+      }
       return plans;
     },
     planRange(employee, from, to) {

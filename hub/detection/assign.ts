@@ -1,5 +1,5 @@
 import type { ShiftInstance } from '../model/day-plan.js';
-import type { EmployeePunch } from '../model/punch.js';
+import type { PunchTimes } from '../model/punch.js';
 
 /** A shift instance of an employee that punches can belong to (a work DayPlan is one). */
 export interface PunchTarget {
@@ -13,10 +13,10 @@ export interface PunchTarget {
  * into the next morning's opening one), the punch goes to the instance with the nearest start or
  * end: 06:03 after a 22:00-06:00 shift is that shift's clock-out, 07:50 before an 08:00 shift is
  * the day shift's clock-in. An exact tie goes to the earlier instance. Punches no window holds
- * are dropped. Returns, for each target at the same index, its punch instants ascending (or
- * undefined for none).
+ * are dropped. Takes each employee's instants ascending; returns, for each target at the same
+ * index, its punch instants ascending (or undefined for none).
  */
-export function assignPunches(targets: readonly PunchTarget[], punches: readonly EmployeePunch[]): (number[] | undefined)[] {
+export function assignPunches(targets: readonly PunchTarget[], punches: PunchTimes): (number[] | undefined)[] {
   // Indexes into `targets`, per employee: one number, or a list by start when they have several.
   const byEmployee = new Map<string, number | number[]>();
   for (let i = 0; i < targets.length; i++) {
@@ -26,24 +26,21 @@ export function assignPunches(targets: readonly PunchTarget[], punches: readonly
     else if (typeof found === 'number') byEmployee.set(id, [found, i]);
     else found.push(i);
   }
-  for (const found of byEmployee.values()) if (typeof found !== 'number') found.sort((a, b) => targets[a]!.shift.startMs - targets[b]!.shift.startMs);
-
   const result: (number[] | undefined)[] = new Array<number[] | undefined>(targets.length);
-  let unordered: Set<number[]> | undefined;
-  for (const p of punches) {
-    const found = byEmployee.get(p.employeeId);
-    if (found === undefined) continue;
-    const best = typeof found === 'number' ? (holds(targets[found]!.shift, p.atMs) ? found : -1) : nearest(targets, found, p.atMs);
-    if (best < 0) continue;
-    const times = result[best];
-    if (times === undefined) result[best] = [p.atMs];
-    else {
-      if (p.atMs < times[times.length - 1]!) (unordered ??= new Set()).add(times);
-      times.push(p.atMs);
+  for (const [employeeId, found] of byEmployee) {
+    const times = punches.get(employeeId);
+    if (times === undefined) continue;
+    if (typeof found === 'number') {
+      const s = targets[found]!.shift;
+      for (const atMs of times) if (holds(s, atMs)) (result[found] ??= []).push(atMs);
+      continue;
+    }
+    found.sort((a, b) => targets[a]!.shift.startMs - targets[b]!.shift.startMs);
+    for (const atMs of times) {
+      const best = nearest(targets, found, atMs);
+      if (best >= 0) (result[best] ??= []).push(atMs);
     }
   }
-  // Punches mostly arrive in time order: sort only the lists that did not.
-  if (unordered !== undefined) for (const times of unordered) times.sort((a, b) => a - b);
   return result;
 }
 

@@ -7,14 +7,17 @@
  *   when `leaveBreaksRun` (default), else it neither counts nor breaks. Rest days and holidays
  *   neither count nor break it by default (absent Friday and Monday are two consecutive absent
  *   working days); with `restBreaksRun` they end it. Dates with no row (not employed, no schedule)
- *   neither count nor break, but 31 such dates in a row end it (history.ts: MAX_GAP_DAYS).
+ *   neither count nor break. A run also ends once MAX_GAP_DAYS dates in a row pass without an
+ *   absent day (a month-long shutdown, or leave that does not break runs): two absent days are in
+ *   one run only when at most 31 days apart, so a run still going on a date has an absent day in
+ *   the 31 dates up to it.
  * - Absent days per calendar month count by the instance's local date.
  * - A `consecutive` event is due for a run once it reaches `thresholds.consecutive` days (keyed by
  *   the run's first date, holding the dates that reached it); a `monthly` event once a month
  *   reaches `thresholds.monthly` (keyed by the month, holding the dates that reached it).
  */
 import { HubError } from '../errors.js';
-import { monthOf, type LocalDate } from '../time/local-date.js';
+import { dayNumber, monthOf, type LocalDate } from '../time/local-date.js';
 import { ATTENDED, type FinalStatus } from './types.js';
 
 export interface CountRules {
@@ -22,6 +25,9 @@ export interface CountRules {
   restBreaksRun: boolean;
   leaveBreaksRun: boolean;
 }
+
+/** Absent days further apart than this are never in one run. */
+export const MAX_GAP_DAYS = 31;
 
 export const DEFAULT_COUNT_RULES: CountRules = { thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true };
 
@@ -60,6 +66,8 @@ export function absentRuns(days: readonly DayStatus[], rules: CountRules): Local
   let current: LocalDate[] | null = null;
   for (const d of days) {
     if (d.status === 'absent') {
+      const previous = current?.[current.length - 1];
+      if (previous !== undefined && dayNumber(d.date) - dayNumber(previous) > MAX_GAP_DAYS) current = null;
       if (current === null) {
         current = [];
         runs.push(current);

@@ -68,14 +68,16 @@ export function evaluateDays(req: EvaluateRequest): Evaluation[] {
   let punchTimes: (number[] | undefined)[] = [];
   const leaveOf = new Map<string, LeaveInterval[]>();
   if (work.length > 0) {
-    // Shifts of the days around compete for punches only where their windows reach into the span.
+    // Shifts of the days around compete for punches only where their windows reach into the span
+    // of punches read (none after now).
+    const punchesTo = Math.min(windowTo, nowMs);
     const competing: WorkPlan[] = [...work];
-    for (const date of [addDays(first, -1), addDays(last, 1)]) {
-      for (const plan of ports.plans(employeeIds, date)) {
-        if (isWork(plan) && plan.shift.windowEndMs >= windowFrom && plan.shift.windowStartMs <= windowTo) competing.push(plan);
+    if (windowFrom <= punchesTo) {
+      for (const date of [addDays(first, -1), addDays(last, 1)]) {
+        for (const plan of ports.workPlansReaching(employeeIds, date, windowFrom, punchesTo)) if (isWork(plan)) competing.push(plan);
       }
     }
-    punchTimes = windowFrom > nowMs ? [] : assignPunches(competing, ports.punches(windowFrom, Math.min(windowTo, nowMs), employeeIds));
+    punchTimes = windowFrom > punchesTo ? [] : assignPunches(competing, ports.punches(windowFrom, punchesTo, employeeIds));
     for (const l of ports.leave(shiftFrom, shiftTo, employeeIds)) {
       const list = leaveOf.get(l.employeeId);
       if (list === undefined) leaveOf.set(l.employeeId, [l]);

@@ -1,14 +1,7 @@
 import type { HubDatabase } from '../db/database.js';
-import { dayNumber, type LocalDate } from '../time/local-date.js';
-import type { DayStatus } from './counting.js';
+import { addDays, dayNumber, type LocalDate } from '../time/local-date.js';
+import { MAX_GAP_DAYS, type DayStatus } from './counting.js';
 import type { FinalStatus } from './types.js';
-
-/**
- * A walk ends after this many consecutive dates without any stored row (before hire, after
- * leaving): no run carries across a month with no schedule at all, and a walk over a person with
- * no history costs 31 lookups, not the age of the database.
- */
-export const MAX_GAP_DAYS = 31;
 
 /** Up to this many (employee, date) lookups cost less than reading a month of the absent index. */
 const LOOKUP_LIMIT = 20_000;
@@ -34,20 +27,49 @@ export class InstanceHistory {
   /**
    * From `start` (included) day by day towards earlier (`back`) or later (`forward`) dates, the
    * stored days of each employee, up to and including the first day whose status is a breaker;
-   * also ending at the stored bounds or after MAX_GAP_DAYS dates without a row. In walking order.
+   * also ending at the stored bounds, or after MAX_GAP_DAYS dates without an absent day (no run
+   * reaches further: counting.ts), so a walk over a person with no absences costs at most 31
+   * lookups, not the age of the database. In walking order.
    */
   walk(employeeIds: readonly string[], start: LocalDate, direction: 'back' | 'forward', breakers: readonly FinalStatus[]): Map<string, DayStatus[]> {
     const result = new Map<string, DayStatus[]>();
     const bounds = this.bounds();
     if (bounds === null || employeeIds.length === 0) return result;
-    const back = direction === 'back';
-    const rows = this.s.walk.iterate({
-      ids: JSON.stringify(employeeIds), start, step: back ? '-1 day' : '+1 day', breakers: JSON.stringify(breakers),
-      lo: back ? bounds.first : '0000-01-01', hi: back ? '9999-12-31' : bounds.last, maxGap: MAX_GAP_DAYS,
-    }) as Iterable<[string, LocalDate, FinalStatus]>;
-    for (const [employeeId, date, status] of rows) push(result, employeeId, { date, status });
-    for (const days of result.values()) days.sort(direction === 'back' ? (a, b) => b.date.localeCompare(a.date) : (a, b) => a.date.localeCompare(b.date));
+    const step = direction === 'back' ? -1 : 1;
+    const breaking = new Set<string>(breakers);
+    // Still walking: employee id -> the step of their last absent day (-1: the date before start).
+    const walking = new Map<string, number>();
+    for (const id of employeeIds) walking.set(id, -1);
+    let date = start;
+    for (let n = 0; walking.size > 0; n++, date = addDays(date, step)) {
+      const { ids, statuses } = this.statusesOn(date, walking);
+      const ended: string[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const employeeId = ids[i]!;
+        if (!walking.has(employeeId)) continue;
+        const status = statuses[i]!;
+        push(result, employeeId, { date, status });
+        if (status === 'absent') walking.set(employeeId, n);
+        // Every row of the date is listed before the walk ends (two shifts on one date).
+        if (breaking.has(status)) ended.push(employeeId);
+      }
+      for (const employeeId of ended) walking.delete(employeeId);
+      for (const [employeeId, seen] of walking) if (n - seen >= MAX_GAP_DAYS) walking.delete(employeeId);
+      if (direction === 'back' ? date <= bounds.first : date >= bounds.last) break;
+    }
     return result;
+  }
+
+  /**
+   * The stored days on a date (employee ids and statuses at the same index) of at least the listed
+   * employees: point lookups for a few, the whole date (two plucked columns) for many.
+   */
+  private statusesOn(date: LocalDate, employees: ReadonlyMap<string, unknown>): { ids: string[]; statuses: FinalStatus[] } {
+    if (employees.size <= POINT_LOOKUPS) {
+      const rows = this.s.statusesOf.all(JSON.stringify([...employees.keys()]), date) as Array<[string, FinalStatus]>;
+      return { ids: rows.map((r) => r[0]), statuses: rows.map((r) => r[1]) };
+    }
+    return this.s.wholeDate.deferred(date);
   }
 
   /** Every stored day of each employee from `from` to `to`, ascending. */
@@ -87,6 +109,9 @@ export class InstanceHistory {
   }
 }
 
+/** Cheaper than reading a whole date's rows, up to this many employees still walking. */
+const POINT_LOOKUPS = 20_000;
+
 function push(map: Map<string, DayStatus[]>, employeeId: string, day: DayStatus): void {
   const list = map.get(employeeId);
   if (list === undefined) map.set(employeeId, [day]);
@@ -94,21 +119,14 @@ function push(map: Map<string, DayStatus[]>, employeeId: string, day: DayStatus)
 }
 
 function prepare(db: HubDatabase) {
+  // In key order, both: the same rows at the same index.
+  const dateIds = db.prepare('SELECT employee_id FROM detection_instances WHERE date = ? ORDER BY employee_id, shift_id').pluck();
+  const dateStatuses = db.prepare('SELECT status FROM detection_instances WHERE date = ? ORDER BY employee_id, shift_id').pluck();
   return {
     first: db.prepare('SELECT min(date) FROM detection_instances').pluck(),
     last: db.prepare('SELECT max(date) FROM detection_instances').pluck(),
-    // `gap` counts dates in a row without a stored day; a breaker stops the walk after it is listed.
-    walk: db.prepare(`
-      WITH RECURSIVE walk(employee_id, date, status, gap) AS (
-        SELECT c.value, @start, i.status, i.status IS NULL
-        FROM json_each(@ids) c LEFT JOIN detection_instances i ON i.date = @start AND i.employee_id = c.value
-        UNION ALL
-        SELECT w.employee_id, date(w.date, @step), i.status, CASE WHEN i.status IS NULL THEN w.gap + 1 ELSE 0 END
-        FROM walk w LEFT JOIN detection_instances i ON i.date = date(w.date, @step) AND i.employee_id = w.employee_id
-        WHERE (w.status IS NULL OR w.status NOT IN (SELECT value FROM json_each(@breakers)))
-          AND w.gap < @maxGap AND w.date > @lo AND w.date < @hi
-      )
-      SELECT employee_id, date, status FROM walk WHERE status IS NOT NULL`).raw(),
+    statusesOf: db.prepare('SELECT i.employee_id, i.status FROM json_each(?) c CROSS JOIN detection_instances i WHERE i.date = ? AND i.employee_id = c.value').raw(),
+    wholeDate: db.transaction((date: LocalDate) => ({ ids: dateIds.all(date) as string[], statuses: dateStatuses.all(date) as FinalStatus[] })),
     // CROSS JOIN keeps this order: the planner would otherwise scan a whole date per employee.
     days: db.prepare(`
       WITH RECURSIVE d(day) AS (SELECT @from UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < @to)

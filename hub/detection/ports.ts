@@ -1,6 +1,6 @@
 import type { DayPlan } from '../model/day-plan.js';
 import type { LeaveInterval } from '../model/leave.js';
-import type { EmployeePunch } from '../model/punch.js';
+import type { PunchTimes } from '../model/punch.js';
 import type { LocalDate } from '../time/local-date.js';
 
 /**
@@ -17,8 +17,10 @@ export interface DetectionPorts {
   employee(employeeId: string): DetectionEmployee | undefined;
   /** One plan per listed employee for a local date (employees without one are left out). */
   plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[];
-  /** Punches with `fromMs <= atMs <= toMs`, of the listed employees or of everyone. */
-  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly EmployeePunch[];
+  /** The work plans of the listed employees on a date whose punch window overlaps `[fromMs, toMs]`. */
+  workPlansReaching(employeeIds: readonly string[], date: LocalDate, fromMs: number, toMs: number): readonly DayPlan[];
+  /** Instants of punches with `fromMs <= atMs <= toMs`, per employee (ascending), of the listed employees or of everyone. */
+  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes;
   /** Approved leave overlapping `[fromMs, toMs)`, of the listed employees or of everyone. */
   leave(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly LeaveInterval[];
   /**

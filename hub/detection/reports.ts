@@ -1,7 +1,7 @@
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
-import { monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
-import { countRules, runBreakers, type CountRules } from './counting.js';
+import { addDays, dayNumber, monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
+import { absentRuns, countRules, MAX_GAP_DAYS, runBreakers, type CountRules } from './counting.js';
 import { InstanceHistory } from './history.js';
 import type { DetectionEmployee, DetectionPorts } from './ports.js';
 import { toEvent, type EventRow } from './store.js';
@@ -104,12 +104,15 @@ export class DetectionReports {
         else m.absentDays++;
       }
     }
-    // The run at `to`: each employee's days walking back from `to` to the last breaking day.
-    const breakers = runBreakers(this.rules);
-    for (const [employeeId, days] of this.history.walk([...scope.keys()], to, 'back', breakers)) {
-      const absent = days.filter((d) => d.status === 'absent');
-      const e = absent.length === 0 ? undefined : entry(employeeId);
-      if (e !== undefined) e.run = { days: absent.length, firstDate: absent[absent.length - 1]!.date };
+    // The run at `to`: only someone absent in the MAX_GAP_DAYS dates up to `to` can have one
+    // (counting.ts); their days walking back from `to` to the last breaking day hold it.
+    const recent = this.history.absentDates(addDays(to, 1 - MAX_GAP_DAYS), to, query.site === undefined ? {} : { siteId: query.site });
+    const candidates = [...recent.keys()].filter((id) => scope.has(id));
+    for (const [employeeId, walked] of this.history.walk(candidates, to, 'back', runBreakers(this.rules))) {
+      const run = absentRuns(walked.reverse(), this.rules).at(-1);
+      const last = run?.[run.length - 1];
+      const e = run === undefined || last === undefined || dayNumber(to) - dayNumber(last) >= MAX_GAP_DAYS ? undefined : entry(employeeId);
+      if (e !== undefined && run !== undefined) e.run = { days: run.length, firstDate: run[0]! };
     }
     for (const e of byEmployee.values()) {
       e.absentDays = e.absentDates.length;

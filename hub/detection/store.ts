@@ -33,7 +33,7 @@ export class DetectionStore {
   /** `employee\u0000date` of every stored instance of a site in a date range. */
   storedKeys(siteId: string, from: LocalDate, to: LocalDate): Set<string> {
     const keys = new Set<string>();
-    for (const [employeeId, date] of this.s.siteKeys.iterate(siteId, from, to) as Iterable<[string, string]>) keys.add(`${employeeId}\u0000${date}`);
+    for (const [employeeId, date] of this.s.siteKeys.iterate({ site: siteId, from, to }) as Iterable<[string, string]>) keys.add(`${employeeId}\u0000${date}`);
     return keys;
   }
 
@@ -60,9 +60,10 @@ export class DetectionStore {
   insertInstances(rows: readonly FinalClassification[], siteId: string, classifiedAt: number): number {
     let inserted = 0;
     let i = 0;
+    // One array refilled per statement: no array per row.
+    const values: unknown[] = new Array<unknown>(INSERT_BATCH * INSTANCE_PARAMS);
     for (; i + INSERT_BATCH <= rows.length; i += INSERT_BATCH) {
-      const values: unknown[] = [];
-      for (let j = i; j < i + INSERT_BATCH; j++) values.push(...instanceValues(rows[j]!, siteId, classifiedAt));
+      for (let j = 0; j < INSERT_BATCH; j++) fillInstanceValues(values, j * INSTANCE_PARAMS, rows[i + j]!, siteId, classifiedAt);
       inserted += this.s.insertBatch.run(values).changes;
     }
     for (; i < rows.length; i++) if (this.insertInstance(rows[i]!, siteId, classifiedAt)) inserted++;
@@ -139,17 +140,36 @@ const INSTANCE_COLUMNS = `employee_id, date, shift_id, site_id, day_kind, status
 const INSTANCE_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)';
 const INSERT_BATCH = 100;
 
+const INSTANCE_PARAMS = 15;
+
 /** A classification's column values, in INSTANCE_COLUMNS order (version aside). */
 function instanceValues(c: FinalClassification, siteId: string, classifiedAt: number): unknown[] {
-  return [
-    c.employeeId, c.date, c.shiftId, siteId, c.dayKind, c.status, c.startMs, c.endMs, c.firstPunchMs, c.lastPunchMs,
-    c.punchCount, c.lateMinutes, c.earlyMinutes, c.leaveMinutes, classifiedAt,
-  ];
+  const values = new Array<unknown>(INSTANCE_PARAMS);
+  fillInstanceValues(values, 0, c, siteId, classifiedAt);
+  return values;
+}
+
+function fillInstanceValues(values: unknown[], at: number, c: FinalClassification, siteId: string, classifiedAt: number): void {
+  values[at] = c.employeeId;
+  values[at + 1] = c.date;
+  values[at + 2] = c.shiftId;
+  values[at + 3] = siteId;
+  values[at + 4] = c.dayKind;
+  values[at + 5] = c.status;
+  values[at + 6] = c.startMs;
+  values[at + 7] = c.endMs;
+  values[at + 8] = c.firstPunchMs;
+  values[at + 9] = c.lastPunchMs;
+  values[at + 10] = c.punchCount;
+  values[at + 11] = c.lateMinutes;
+  values[at + 12] = c.earlyMinutes;
+  values[at + 13] = c.leaveMinutes;
+  values[at + 14] = classifiedAt;
 }
 
 function prepare(db: HubDatabase) {
   return {
-    siteKeys: db.prepare('SELECT employee_id, date FROM detection_instances WHERE site_id = ? AND date BETWEEN ? AND ?').raw(),
+    siteKeys: db.prepare('SELECT employee_id, date FROM detection_instances WHERE date BETWEEN @from AND @to AND site_id = @site').raw(),
     firstDate: db.prepare('SELECT min(date) FROM detection_instances').pluck(),
     lastDate: db.prepare('SELECT max(date) FROM detection_instances').pluck(),
     // A point lookup per date of the range: the key is date first.

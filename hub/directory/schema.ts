@@ -11,6 +11,9 @@ import type { Migration } from '../db/migration.js';
  *   on (site, user_id): terminals recycle the ids of people who left, and both holders stay
  *   recorded; imports refuse two holders whose employment periods overlap.
  * - `directory_history`: every change of a field, with old and new value, when, and the source.
+ * - `directory_revision`: one counter that triggers bump on every insert, update or delete of an
+ *   employee or a terminal user id, whatever wrote it, so a reader that keeps the directory in
+ *   memory (detection) notices any change, in this process or another, by reading one row.
  */
 export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
   {
@@ -58,6 +61,22 @@ export const DIRECTORY_MIGRATIONS: readonly Migration[] = [
         source      TEXT NOT NULL
       ) STRICT;
       CREATE INDEX directory_history_employee ON directory_history (employee_id, id);
+    `,
+  },
+  {
+    name: 'directory-2',
+    sql: `
+      CREATE TABLE directory_revision (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        revision INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO directory_revision (id, revision) VALUES (1, 0);
+      CREATE TRIGGER directory_employees_insert AFTER INSERT ON directory_employees BEGIN UPDATE directory_revision SET revision = revision + 1; END;
+      CREATE TRIGGER directory_employees_update AFTER UPDATE ON directory_employees BEGIN UPDATE directory_revision SET revision = revision + 1; END;
+      CREATE TRIGGER directory_employees_delete AFTER DELETE ON directory_employees BEGIN UPDATE directory_revision SET revision = revision + 1; END;
+      CREATE TRIGGER directory_terminal_users_insert AFTER INSERT ON directory_terminal_users BEGIN UPDATE directory_revision SET revision = revision + 1; END;
+      CREATE TRIGGER directory_terminal_users_update AFTER UPDATE ON directory_terminal_users BEGIN UPDATE directory_revision SET revision = revision + 1; END;
+      CREATE TRIGGER directory_terminal_users_delete AFTER DELETE ON directory_terminal_users BEGIN UPDATE directory_revision SET revision = revision + 1; END;
     `,
   },
 ];

@@ -3,74 +3,72 @@ import type { PlannedEmployee } from '../calendar/model.js';
 import type { HubSite } from '../config/load.js';
 import type { HubDatabase } from '../db/database.js';
 import type { DetectionEmployee, DetectionPorts, DetectionSite } from '../detection/ports.js';
-import type { Directory } from '../directory/directory.js';
 import type { HealthStore } from '../ingest/health-store.js';
 import type { LeaveStore } from '../leave/store.js';
 import type { DayPlan } from '../model/day-plan.js';
 import type { LeaveInterval } from '../model/leave.js';
-import type { EmployeePunch } from '../model/punch.js';
+import type { PunchTimes } from '../model/punch.js';
 import type { LocalDate } from '../time/local-date.js';
 import { zone, type Zone } from '../time/zone.js';
 
 export interface PortsOptions {
   db: HubDatabase;
   sites: readonly HubSite[];
-  directory: Directory;
   leave: LeaveStore;
   planner: Planner;
   health: HealthStore;
 }
 
+/** Whoever held a terminal user id at a site, and when they were employed. */
 interface Holder {
   employeeId: string;
-  hireDate: string;
-  endDate: string | null;
+  hireDate: LocalDate;
+  endDate: LocalDate | null;
 }
+
+/** An employee as both the planner and detection see them (the directory always has a hire date). */
+type ViewEmployee = PlannedEmployee & DetectionEmployee & { hireDate: LocalDate };
+
+/** The directory as detection needs it, read at one revision. */
+interface DirectoryView {
+  revision: number;
+  byId: Map<string, ViewEmployee>;
+  all: DetectionEmployee[];
+  bySite: Map<string, DetectionEmployee[]>;
+  /** Per site, per terminal user id: its holders, the one hired last first. */
+  holders: Map<string, Map<string, Holder[]>>;
+}
+
+const NOBODY: readonly DetectionEmployee[] = [];
 
 /**
  * Detection's view of the hub: the directory, the calendar, leave, stored punches and each
- * site's watermark, read in bulk. Employees and who holds which terminal user id are read once
- * per `refresh()` (the hub calls it before each detection run), not once per question.
+ * site's watermark, read in bulk. The directory is kept in memory and read again only when its
+ * revision counter (bumped by triggers on every change, from any process) has moved: a detection
+ * run or a leave change costs one row read, not a read of 100,000 employees.
  */
 export class HubDetectionPorts implements DetectionPorts {
-  private employeesById = new Map<string, PlannedEmployee & { department: string | null }>();
-  private holders = new Map<string, Holder[]>();
-  private refreshedAt = Number.NEGATIVE_INFINITY;
+  private view: DirectoryView | undefined;
+  private planned: { ids: readonly string[]; view: DirectoryView; employees: PlannedEmployee[] } | undefined;
   private readonly zones: Map<string, Zone>;
-  private readonly punchQuery;
+  private readonly s;
 
   constructor(private readonly options: PortsOptions) {
     this.zones = new Map(options.sites.map((s) => [s.id, zone(s.timeZone)]));
-    this.punchQuery = options.db.prepare<[string, number, number], { user_id: string; at_ms: number; id: string }>(
-      'SELECT user_id, at_ms, id FROM punches WHERE site = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms',
-    );
-    this.refresh();
-  }
-
-  /**
-   * Reads employees and terminal user ids again, unless that was done less than `maxAgeMs` ago
-   * (detection runs pass 0; a burst of leave changes from one import shares one read).
-   */
-  refresh(maxAgeMs = 0): void {
-    const now = performance.now();
-    if (now - this.refreshedAt < maxAgeMs) return;
-    this.refreshedAt = now;
-    const employees = new Map<string, PlannedEmployee & { department: string | null }>();
-    for (const e of this.options.directory.listEmployees()) {
-      employees.set(e.id, { id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate, department: e.department });
-    }
-    const holders = new Map<string, Holder[]>();
-    const rows = this.options.db
-      .prepare('SELECT t.site, t.user_id, t.employee_id, e.hire_date, e.end_date FROM directory_terminal_users t JOIN directory_employees e ON e.id = t.employee_id ORDER BY e.hire_date DESC, e.id')
-      .all() as Array<{ site: string; user_id: string; employee_id: string; hire_date: string; end_date: string | null }>;
-    for (const r of rows) {
-      const key = `${r.site}\u0000${r.user_id}`;
-      const list = holders.get(key) ?? [];
-      list.push({ employeeId: r.employee_id, hireDate: r.hire_date, endDate: r.end_date });
-      holders.set(key, list);
-    }
-    this.employeesById = employees;
-    this.holders = holders;
+    const { db } = options;
+    // Two single-column reads of the same index range: plucked values cost a third of row arrays.
+    const window = 'FROM punches WHERE site = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, user_id';
+    this.s = {
+      revision: db.prepare<[], number>('SELECT revision FROM directory_revision WHERE id = 1').pluck(),
+      employees: db.prepare<[], [string, string, string, string | null, string | null]>('SELECT id, site, hire_date, end_date, department FROM directory_employees').raw(),
+      terminalUsers: db.prepare<[], [string, string, string]>('SELECT site, user_id, employee_id FROM directory_terminal_users').raw(),
+      punchUsers: db.prepare<[string, number, number], string>(`SELECT user_id ${window}`).pluck(),
+      punchTimes: db.prepare<[string, number, number], number>(`SELECT at_ms ${window}`).pluck(),
+      readPunches: db.transaction((site: string, fromMs: number, toMs: number) => ({
+        users: this.s.punchUsers.all(site, fromMs, toMs),
+        times: this.s.punchTimes.all(site, fromMs, toMs),
+      })),
+    };
   }
 
   sites(): readonly DetectionSite[] {
@@ -78,37 +76,66 @@ export class HubDetectionPorts implements DetectionPorts {
   }
 
   employee(employeeId: string): DetectionEmployee | undefined {
-    const e = this.employeesById.get(employeeId);
-    return e === undefined ? undefined : { employeeId: e.id, siteId: e.site, department: e.department };
+    return this.directory().byId.get(employeeId);
   }
 
   employees(siteId?: string): readonly DetectionEmployee[] {
-    const out: DetectionEmployee[] = [];
-    for (const e of this.employeesById.values()) if (siteId === undefined || e.site === siteId) out.push({ employeeId: e.id, siteId: e.site, department: e.department });
-    return out;
+    const view = this.directory();
+    return siteId === undefined ? view.all : (view.bySite.get(siteId) ?? NOBODY);
   }
 
   plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[] {
-    const employees: PlannedEmployee[] = [];
-    for (const id of employeeIds) {
-      const e = this.employeesById.get(id);
-      if (e !== undefined) employees.push(e);
-    }
-    return this.options.planner.planMany(employees, date);
+    return this.options.planner.planMany(this.plannedEmployees(employeeIds), date);
+  }
+
+  workPlansReaching(employeeIds: readonly string[], date: LocalDate, fromMs: number, toMs: number): readonly DayPlan[] {
+    return this.options.planner.workPlansReaching(this.plannedEmployees(employeeIds), date, fromMs, toMs);
   }
 
   /**
    * Stored punches resolved to employees: the terminal user id at the punch's site, held on the
    * punch's local date (ids are reused after someone leaves). Punches of unknown users are left out.
+   * Grouped by user id first, so who holds an id is worked out once per id, not once per punch.
    */
-  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly EmployeePunch[] {
+  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes {
+    const { holders } = this.directory();
     const wanted = employeeIds === undefined ? undefined : new Set(employeeIds);
-    const out: EmployeePunch[] = [];
+    const out = new Map<string, number[]>();
+    const add = (employeeId: string, times: number[]): void => {
+      if (wanted !== undefined && !wanted.has(employeeId)) return;
+      const before = out.get(employeeId);
+      // Ids at two sites: the same person's punches from both, in time order.
+      if (before === undefined) out.set(employeeId, times);
+      else out.set(employeeId, [...before, ...times].sort((a, b) => a - b));
+    };
     for (const [site, z] of this.zones) {
-      for (const p of this.punchQuery.iterate(site, fromMs, toMs)) {
-        const employeeId = this.holderOn(site, p.user_id, z.local(p.at_ms).date);
-        if (employeeId === undefined || (wanted !== undefined && !wanted.has(employeeId))) continue;
-        out.push({ employeeId, atMs: p.at_ms, punchId: p.id });
+      const siteHolders = holders.get(site);
+      if (siteHolders === undefined) continue;
+      const { users, times } = this.s.readPunches.deferred(site, fromMs, toMs);
+      const byUser = new Map<string, number[]>();
+      for (let i = 0; i < users.length; i++) {
+        const list = byUser.get(users[i]!);
+        if (list === undefined) byUser.set(users[i]!, [times[i]!]);
+        else list.push(times[i]!);
+      }
+      const span = { from: z.local(fromMs).date, to: z.local(toMs).date };
+      for (const [userId, userTimes] of byUser) {
+        const list = siteHolders.get(userId);
+        if (list === undefined) continue;
+        const sole = soleHolder(list, span);
+        if (sole !== null) {
+          add(sole, userTimes);
+          continue;
+        }
+        const byHolder = new Map<string, number[]>();
+        for (const atMs of userTimes) {
+          const employeeId = holderOn(list, z.local(atMs).date);
+          if (employeeId === undefined) continue;
+          const held = byHolder.get(employeeId);
+          if (held === undefined) byHolder.set(employeeId, [atMs]);
+          else held.push(atMs);
+        }
+        for (const [employeeId, held] of byHolder) add(employeeId, held);
       }
     }
     return out;
@@ -129,10 +156,65 @@ export class HubDetectionPorts implements DetectionPorts {
     return this.options.health.watermark(siteId, site.gateways.map((g) => g.id)) ?? undefined;
   }
 
-  private holderOn(site: string, userId: string, date: LocalDate): string | undefined {
-    const list = this.holders.get(`${site}\u0000${userId}`);
-    if (list === undefined) return undefined;
-    for (const h of list) if (h.hireDate <= date && (h.endDate === null || h.endDate >= date)) return h.employeeId;
-    return undefined;
+  /** The listed employees the directory knows; a run asks for several dates with the same list, looked up once. */
+  private plannedEmployees(employeeIds: readonly string[]): PlannedEmployee[] {
+    const view = this.directory();
+    if (this.planned?.ids !== employeeIds || this.planned.view !== view) {
+      const employees: PlannedEmployee[] = [];
+      for (const id of employeeIds) {
+        const e = view.byId.get(id);
+        if (e !== undefined) employees.push(e);
+      }
+      this.planned = { ids: employeeIds, view, employees };
+    }
+    return this.planned.employees;
   }
+
+  /** The directory at its current revision, read again only when that moved. */
+  private directory(): DirectoryView {
+    const revision = this.s.revision.get();
+    if (this.view !== undefined && this.view.revision === revision) return this.view;
+    this.view = this.options.db.transaction(() => this.readDirectory()).deferred();
+    return this.view;
+  }
+
+  private readDirectory(): DirectoryView {
+    const view: DirectoryView = { revision: this.s.revision.get() ?? 0, byId: new Map(), all: [], bySite: new Map(), holders: new Map() };
+    for (const [id, site, hireDate, endDate, department] of this.s.employees.iterate()) {
+      const e: ViewEmployee = { id, site, hireDate, endDate, employeeId: id, siteId: site, department };
+      view.byId.set(id, e);
+      view.all.push(e);
+      const list = view.bySite.get(site);
+      if (list === undefined) view.bySite.set(site, [e]);
+      else list.push(e);
+    }
+    const shared: Holder[][] = [];
+    for (const [site, userId, employeeId] of this.s.terminalUsers.iterate()) {
+      const e = view.byId.get(employeeId);
+      if (e === undefined) continue;
+      let siteHolders = view.holders.get(site);
+      if (siteHolders === undefined) view.holders.set(site, (siteHolders = new Map()));
+      const holder: Holder = { employeeId, hireDate: e.hireDate, endDate: e.endDate };
+      const list = siteHolders.get(userId);
+      if (list === undefined) siteHolders.set(userId, [holder]);
+      else {
+        if (list.length === 1) shared.push(list);
+        list.push(holder);
+      }
+    }
+    for (const list of shared) list.sort((a, b) => b.hireDate.localeCompare(a.hireDate) || a.employeeId.localeCompare(b.employeeId));
+    return view;
+  }
+}
+
+/** The employee holding the id on every date of the span; null when that is not one person. */
+function soleHolder(list: readonly Holder[], span: { from: LocalDate; to: LocalDate }): string | null {
+  const only = list.length === 1 ? list[0] : undefined;
+  if (only !== undefined && only.hireDate <= span.from && (only.endDate === null || only.endDate >= span.to)) return only.employeeId;
+  return null;
+}
+
+function holderOn(list: readonly Holder[], date: LocalDate): string | undefined {
+  for (const h of list) if (h.hireDate <= date && (h.endDate === null || h.endDate >= date)) return h.employeeId;
+  return undefined;
 }

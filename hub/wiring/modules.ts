@@ -22,7 +22,7 @@ export interface HubModules {
   ports: HubDetectionPorts;
   engine: DetectionEngine;
   reports: DetectionReports;
-  /** One detection run: re-reads the directory, then judges every site up to min(now, watermark). */
+  /** One detection run: judges every site up to min(now, watermark). */
   runDetection(nowMs?: number): TickResult;
   /** Re-judges an employee's dates (leave approved or cancelled later, a late punch). */
   reclassify(employeeId: string, from: LocalDate, to: LocalDate, nowMs?: number): ReclassifyResult;
@@ -57,15 +57,11 @@ export function openModules(options: ModulesOptions): HubModules {
   });
   const punches = new PunchStore(db, options.hubId);
   const health = new HealthStore(db);
-  const ports = new HubDetectionPorts({ db, sites: config.sites, directory, leave, planner, health });
+  const ports = new HubDetectionPorts({ db, sites: config.sites, leave, planner, health });
   const rules = { thresholds: config.detection.thresholds, restBreaksRun: config.detection.restBreaksRun, leaveBreaksRun: config.detection.leaveBreaksRun };
   const engine = new DetectionEngine({ db, ports, logger, clock, ...rules, ...(config.detection.startDate === undefined ? {} : { startDate: config.detection.startDate }) });
   const reports = new DetectionReports({ db, ports, ...rules });
-  const reclassify = (employeeId: string, from: LocalDate, to: LocalDate, nowMs = clock()): ReclassifyResult => {
-    // One import's leave changes arrive together: they share one read of the directory.
-    ports.refresh(1000);
-    return engine.reclassify(employeeId, from, to, nowMs);
-  };
+  const reclassify = (employeeId: string, from: LocalDate, to: LocalDate, nowMs = clock()): ReclassifyResult => engine.reclassify(employeeId, from, to, nowMs);
   leave.onChange((change) => {
     try {
       const result = reclassify(change.employeeId, change.from, change.to);
@@ -78,10 +74,7 @@ export function openModules(options: ModulesOptions): HubModules {
   });
   return {
     db, directory, leave, planner, punches, health, ports, engine, reports,
-    runDetection: (nowMs = clock()) => {
-      ports.refresh();
-      return engine.tick(nowMs);
-    },
+    runDetection: (nowMs = clock()) => engine.tick(nowMs),
     reclassify,
   };
 }

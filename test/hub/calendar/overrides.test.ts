@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../../../hub/errors.js';
 import { importOverrides, importOverridesFile, loadOverrides, parseOverrides } from '../../../hub/calendar/overrides.js';
 import { loadStatutoryCalendar } from '../../../hub/calendar/statutory-calendar.js';
 import { calendarVersion } from '../../../hub/calendar/version.js';
 import { calendarDb } from './calendar-db.js';
+import { hubErrorOf } from '../hub-error.js';
 
 const EXAMPLE = 'fixtures/hub/holidays.example.yaml';
-
-function problemsOf(fn: () => unknown): HubError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HubError) return err;
-    throw err;
-  }
-  throw new Error('expected a HubError');
-}
 
 describe('calendar overrides', () => {
   it('imports the example file: 2027 becomes covered and answers from the file and the weekday', () => {
@@ -76,7 +66,7 @@ describe('calendar overrides', () => {
     const db = calendarDb();
     importOverridesFile(db, EXAMPLE);
     const before = loadOverrides(db);
-    const err = problemsOf(() =>
+    const err = hubErrorOf(() =>
       importOverrides(
         db,
         [
@@ -108,7 +98,7 @@ describe('calendar overrides', () => {
 
   it('reports YAML syntax errors and unknown top-level keys as file problems', () => {
     expect(() => parseOverrides('days: [ {date: 2027-01-01', 'x.yaml')).toThrow(/x\.yaml has \d+ problems?; nothing was imported:\n  \(file\): line \d+/);
-    const err = problemsOf(() => parseOverrides('year: [2027]\n'));
+    const err = hubErrorOf(() => parseOverrides('year: [2027]\n'));
     expect(err.problems).toEqual([{ row: 0, field: 'year', message: 'unknown key; use years, days' }]);
     expect(parseOverrides('')).toEqual({ days: [], years: [] });
   });

@@ -223,6 +223,20 @@ describe('planner: employment and assignments', () => {
     expect(Object.isFrozen(a?.shift)).toBe(true);
   });
 
+  it('workPlansReaching gives, of planMany\'s plans, the work plans whose window meets the span', () => {
+    const { planner } = setup();
+    const people = [employee('E001'), employee('E002', { hireDate: '2026-04-02' }), employee('NOBODY'), employee('E003'), employee('E004', { endDate: '2026-03-31' })];
+    const all = planner.planMany(people, '2026-04-01');
+    const work = all.filter((p) => p.kind === 'work');
+    expect(work.length).toBeGreaterThan(0);
+    const first = work[0]!.shift!;
+    // The whole day, a span that only touches the end of the window, one just after it, and a Sunday.
+    expect(planner.workPlansReaching(people, '2026-04-01', first.windowStartMs - HOUR_MS, first.windowEndMs + HOUR_MS)).toEqual(work);
+    expect(planner.workPlansReaching(people, '2026-04-01', first.windowEndMs, first.windowEndMs + HOUR_MS)).toEqual(work.filter((p) => p.shift!.windowEndMs >= first.windowEndMs));
+    expect(planner.workPlansReaching(people, '2026-04-01', first.windowEndMs + 1, first.windowEndMs + HOUR_MS)).toEqual(work.filter((p) => p.shift!.windowEndMs > first.windowEndMs));
+    expect(planner.workPlansReaching(people, '2026-04-05', 0, Number.MAX_SAFE_INTEGER)).toEqual(planner.planMany(people, '2026-04-05').filter((p) => p.kind === 'work'));
+  });
+
   it('notices re-imports through the version counter', () => {
     const { db, planner } = setup();
     const e = employee('E001');

@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../../../hub/errors.js';
 import type { HubDatabase } from '../../../hub/db/database.js';
 import { importSchedules, importSchedulesFile, loadSchedules, setAssignment } from '../../../hub/calendar/schedules-store.js';
 import { calendarVersion } from '../../../hub/calendar/version.js';
 import { calendarDb } from './calendar-db.js';
+import { hubErrorOf } from '../hub-error.js';
 
 const EXAMPLE = 'fixtures/hub/schedules.example.yaml';
-
-function failure(fn: () => unknown): HubError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HubError) return err;
-    throw err;
-  }
-  throw new Error('expected a HubError');
-}
 
 /** Every calendar row, for "nothing changed" comparisons. */
 function dump(db: HubDatabase): unknown {
@@ -90,7 +80,7 @@ describe('schedules import', () => {
     importSchedulesFile(db, EXAMPLE);
     const before = dump(db);
     const version = calendarVersion(db);
-    const err = failure(() =>
+    const err = hubErrorOf(() =>
       importSchedules(
         db,
         [
@@ -171,12 +161,12 @@ describe('setAssignment', () => {
       { employee: 'E100', pattern: 'office', from: '2026-03-01', to: null },
     ]);
 
-    const overlap = failure(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-02-15', to: '2026-02-20' }));
+    const overlap = hubErrorOf(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-02-15', to: '2026-02-20' }));
     expect(overlap.code).toBe('INVALID_INPUT');
     expect(overlap.message).toBe('assignment E100 on office 2026-02-15..2026-02-20 overlaps E100 on line-a 2026-01-01..2026-02-28; end that one first');
-    expect(failure(() => setAssignment(db, { employee: 'E100', pattern: 'nope', from: '2027-01-01', to: null })).code).toBe('NOT_FOUND');
-    expect(failure(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-05-01', to: '2026-04-01' })).code).toBe('INVALID_INPUT');
-    expect(failure(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-02-30', to: null })).code).toBe('INVALID_INPUT');
+    expect(hubErrorOf(() => setAssignment(db, { employee: 'E100', pattern: 'nope', from: '2027-01-01', to: null })).code).toBe('NOT_FOUND');
+    expect(hubErrorOf(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-05-01', to: '2026-04-01' })).code).toBe('INVALID_INPUT');
+    expect(hubErrorOf(() => setAssignment(db, { employee: 'E100', pattern: 'office', from: '2026-02-30', to: null })).code).toBe('INVALID_INPUT');
     expect(loadSchedules(db).assignments.get('E100')).toHaveLength(2);
   });
 

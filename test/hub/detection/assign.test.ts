@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignPunches, type PunchTarget } from '../../../hub/detection/assign.js';
-import type { EmployeePunch } from '../../../hub/model/punch.js';
+import { punchTimes, type EmployeePunch } from '../../../hub/model/punch.js';
 import { at, work } from './fakes.js';
 
 function target(employeeId: string, date: string, start: string, end: string): PunchTarget {
@@ -8,7 +8,7 @@ function target(employeeId: string, date: string, start: string, end: string): P
 }
 
 function punch(employeeId: string, date: string, clock: string): EmployeePunch {
-  return { employeeId, atMs: at(date, clock), punchId: `${employeeId}-${date}-${clock}` };
+  return { employeeId, atMs: at(date, clock) };
 }
 
 describe('assignPunches', () => {
@@ -24,7 +24,7 @@ describe('assignPunches', () => {
       punch('e1', '2026-03-03', '07:50'),
       punch('e1', '2026-03-03', '17:04'),
     ];
-    const [forDay, forNight] = assignPunches([day, night], punches);
+    const [forDay, forNight] = assignPunches([day, night], punchTimes(punches));
     expect(forNight).toEqual([at('2026-03-02', '21:55'), at('2026-03-03', '06:03'), at('2026-03-03', '06:59')]);
     expect(forDay).toEqual([at('2026-03-03', '07:50'), at('2026-03-03', '17:04')]);
   });
@@ -32,7 +32,7 @@ describe('assignPunches', () => {
   it('breaks an exact tie towards the earlier instance', () => {
     const night = target('e1', '2026-03-02', '22:00', '06:00');
     const day = target('e1', '2026-03-03', '08:00', '17:00');
-    const [forDay, forNight] = assignPunches([day, night], [punch('e1', '2026-03-03', '07:00')]);
+    const [forDay, forNight] = assignPunches([day, night], punchTimes([punch('e1', '2026-03-03', '07:00')]));
     expect(forNight).toEqual([at('2026-03-03', '07:00')]);
     expect(forDay).toBeUndefined();
   });
@@ -40,15 +40,15 @@ describe('assignPunches', () => {
   it('drops punches outside every window and keeps employees apart', () => {
     const a = target('e1', '2026-03-02', '09:00', '18:00');
     const b = target('e2', '2026-03-02', '09:00', '18:00');
-    const got = assignPunches([a, b], [punch('e1', '2026-03-02', '04:59'), punch('e1', '2026-03-02', '22:01'), punch('e2', '2026-03-02', '18:30'), punch('e3', '2026-03-02', '09:00')]);
+    const got = assignPunches([a, b], punchTimes([punch('e1', '2026-03-02', '04:59'), punch('e1', '2026-03-02', '22:01'), punch('e2', '2026-03-02', '18:30'), punch('e3', '2026-03-02', '09:00')]));
     expect(got).toEqual([undefined, [at('2026-03-02', '18:30')]]);
     // The window's edges belong to it.
-    expect(assignPunches([a], [punch('e1', '2026-03-02', '05:00'), punch('e1', '2026-03-02', '22:00')])[0]).toHaveLength(2);
+    expect(assignPunches([a], punchTimes([punch('e1', '2026-03-02', '05:00'), punch('e1', '2026-03-02', '22:00')]))[0]).toHaveLength(2);
   });
 
   it('sorts each instance punches whatever order they arrive in', () => {
     const a = target('e1', '2026-03-02', '09:00', '18:00');
-    const got = assignPunches([a], [punch('e1', '2026-03-02', '18:00'), punch('e1', '2026-03-02', '09:00'), punch('e1', '2026-03-02', '12:00')]);
+    const got = assignPunches([a], punchTimes([punch('e1', '2026-03-02', '18:00'), punch('e1', '2026-03-02', '09:00'), punch('e1', '2026-03-02', '12:00')]));
     expect(got[0]).toEqual([at('2026-03-02', '09:00'), at('2026-03-02', '12:00'), at('2026-03-02', '18:00')]);
   });
 });

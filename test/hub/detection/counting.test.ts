@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { absentByMonth, absentRuns, countRules, dueConsecutive, dueMonthly, type DayStatus } from '../../../hub/detection/counting.js';
 import type { FinalStatus } from '../../../hub/detection/types.js';
 import { HubError } from '../../../hub/errors.js';
+import { addDays } from '../../../hub/time/local-date.js';
 
 /** Days from a compact list: `['2026-03-06 absent', '2026-03-07 rest', ...]`. */
 function days(...items: string[]): DayStatus[] {
@@ -38,6 +39,18 @@ describe('absence runs', () => {
     const d = days('2026-03-02 absent', '2026-03-03 on_leave', '2026-03-04 absent', '2026-03-05 absent');
     expect(absentRuns(d, rules)).toEqual([['2026-03-02'], ['2026-03-04', '2026-03-05']]);
     expect(absentRuns(d, countRules({ leaveBreaksRun: false }))).toEqual([['2026-03-02', '2026-03-04', '2026-03-05']]);
+  });
+
+  it('end when more than 31 days pass without an absent day, whatever lies between', () => {
+    const shutdown = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => `2027-01-${String(from + i).padStart(2, '0')} rest`);
+    // Absent on Dec 31, a shutdown, absent again 31 days later: one run; 32 days later: two.
+    const within = days('2026-12-31 absent', ...shutdown(1, 30), '2027-01-31 absent');
+    expect(absentRuns(within, rules)).toEqual([['2026-12-31', '2027-01-31']]);
+    const beyond = days('2026-12-30 absent', ...shutdown(1, 30), '2027-01-31 absent');
+    expect(absentRuns(beyond, rules)).toEqual([['2026-12-30'], ['2027-01-31']]);
+    // Also across leave that does not break runs.
+    const leave = days('2026-03-02 absent', ...Array.from({ length: 40 }, (_, i) => `${addDays('2026-03-03', i)} on_leave`), '2026-04-13 absent');
+    expect(absentRuns(leave, countRules({ leaveBreaksRun: false }))).toEqual([['2026-03-02'], ['2026-04-13']]);
   });
 
   it('are due once per run, holding the dates that reached the threshold', () => {

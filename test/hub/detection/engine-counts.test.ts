@@ -6,14 +6,6 @@ import { harness, type Harness } from './harness.js';
 let h: Harness;
 afterEach(() => h.close());
 
-/** Runs the engine at 23:00 of each date from..to, as a daily hub would. */
-function daily(from: string, to: string): void {
-  for (const d of datesBetween(from, to)) {
-    h.ports.watermarks.set('s1', at(d, '23:00'));
-    h.engine.tick(at(d, '23:00'));
-  }
-}
-
 function attend(...dates: string[]): void {
   for (const d of dates) h.ports.punch('e1', d, '08:59', '18:01');
 }
@@ -31,7 +23,7 @@ describe('absenteeism thresholds through the engine', () => {
     h = harness();
     // Absent Monday to Thursday, back from Friday on.
     attend('2026-03-06', ...datesBetween('2026-03-09', '2026-03-13'));
-    daily('2026-03-02', '2026-03-13');
+    h.daily('2026-03-02', '2026-03-13');
     expect(thresholds()).toEqual([{ kind: 'consecutive', date: '2026-03-02', dates: ['2026-03-02', '2026-03-03', '2026-03-04'], state: 'open' }]);
     expect(h.events('no_show').map((e) => e.date)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']);
   });
@@ -44,7 +36,7 @@ describe('absenteeism thresholds through the engine', () => {
     ];
     h = harness();
     attend('2026-03-06');
-    daily('2026-03-02', '2026-03-13');
+    h.daily('2026-03-02', '2026-03-13');
     expect(thresholds()).toEqual(expected);
     h.close();
     h = harness();
@@ -57,7 +49,7 @@ describe('absenteeism thresholds through the engine', () => {
   it('count a run across a weekend', () => {
     h = harness();
     attend('2026-03-02', '2026-03-03', '2026-03-04', '2026-03-10');
-    daily('2026-03-02', '2026-03-10');
+    h.daily('2026-03-02', '2026-03-10');
     expect(thresholds()).toEqual([{ kind: 'consecutive', date: '2026-03-05', dates: ['2026-03-05', '2026-03-06', '2026-03-09'], state: 'open' }]);
   });
 
@@ -65,7 +57,7 @@ describe('absenteeism thresholds through the engine', () => {
     h = harness(['e1'], { startDate: '2026-09-28' });
     for (const d of datesBetween('2026-10-01', '2026-10-07')) h.ports.plan(off('e1', d, 'holiday'));
     attend('2026-09-28', '2026-09-29');
-    daily('2026-09-28', '2026-10-09');
+    h.daily('2026-09-28', '2026-10-09');
     expect(thresholds()).toEqual([{ kind: 'consecutive', date: '2026-09-30', dates: ['2026-09-30', '2026-10-08', '2026-10-09'], state: 'open' }]);
   });
 
@@ -73,7 +65,7 @@ describe('absenteeism thresholds through the engine', () => {
     h = harness(['e1'], { startDate: '2026-09-28', restBreaksRun: true });
     for (const d of datesBetween('2026-10-01', '2026-10-07')) h.ports.plan(off('e1', d, 'holiday'));
     attend('2026-09-28', '2026-09-29');
-    daily('2026-09-28', '2026-10-09');
+    h.daily('2026-09-28', '2026-10-09');
     expect(thresholds()).toEqual([]);
   });
 
@@ -81,13 +73,13 @@ describe('absenteeism thresholds through the engine', () => {
     // Monday absent, Tuesday on leave, Wednesday and Thursday absent.
     h = harness();
     h.ports.leaveDays('e1', '2026-03-03', '2026-03-03');
-    daily('2026-03-02', '2026-03-05');
+    h.daily('2026-03-02', '2026-03-05');
     expect(h.instances().map((i) => i.status)).toEqual(['absent', 'on_leave', 'absent', 'absent']);
     expect(thresholds()).toEqual([]);
     h.close();
     h = harness(['e1'], { leaveBreaksRun: false });
     h.ports.leaveDays('e1', '2026-03-03', '2026-03-03');
-    daily('2026-03-02', '2026-03-05');
+    h.daily('2026-03-02', '2026-03-05');
     expect(thresholds()).toEqual([{ kind: 'consecutive', date: '2026-03-02', dates: ['2026-03-02', '2026-03-04', '2026-03-05'], state: 'open' }]);
   });
 
@@ -95,7 +87,7 @@ describe('absenteeism thresholds through the engine', () => {
     h = harness();
     h.ports.punch('e1', '2026-03-04', '11:00');
     h.ports.punch('e1', '2026-03-09', '10:00', '18:00');
-    daily('2026-03-02', '2026-03-10');
+    h.daily('2026-03-02', '2026-03-10');
     expect(h.instances().filter((i) => i.dayKind === 'work').map((i) => i.status)).toEqual(['absent', 'absent', 'missing_punch', 'absent', 'absent', 'late', 'absent']);
     expect(thresholds().filter((t) => t.kind === 'consecutive')).toEqual([]);
   });
@@ -106,7 +98,7 @@ describe('absenteeism thresholds through the engine', () => {
       h.ports.schedule = (id, d) => (d >= '2026-03-04' && d < addDays('2026-03-04', gapDays) ? off(id, d, 'unassigned') : work(id, d));
       const back = addDays('2026-03-04', gapDays);
       h.ports.punch('e1', addDays(back, 1), '09:00', '18:00');
-      daily('2026-03-02', addDays(back, 1));
+      h.daily('2026-03-02', addDays(back, 1));
       expect(h.instances().filter((i) => i.status === 'absent').map((i) => i.date)).toEqual(['2026-03-02', '2026-03-03', back]);
       expect(thresholds()).toEqual(raised ? [{ kind: 'consecutive', date: '2026-03-02', dates: ['2026-03-02', '2026-03-03', back], state: 'open' }] : []);
       h.close();
@@ -116,7 +108,7 @@ describe('absenteeism thresholds through the engine', () => {
   it('split monthly counts at the month boundary, and raise each month once', () => {
     h = harness(['e1'], { startDate: '2026-03-23', thresholds: { consecutive: 10, monthly: 2 } });
     attend('2026-03-23', '2026-03-24', '2026-03-25', '2026-03-26', '2026-03-27');
-    daily('2026-03-23', '2026-04-03');
+    h.daily('2026-03-23', '2026-04-03');
     expect(thresholds()).toEqual([
       { kind: 'monthly', date: '2026-03-01', dates: ['2026-03-30', '2026-03-31'], state: 'open' },
       { kind: 'monthly', date: '2026-04-01', dates: ['2026-04-01', '2026-04-02'], state: 'open' },

@@ -1,6 +1,6 @@
 import type { DayPlan } from '../../../hub/model/day-plan.js';
 import type { LeaveInterval } from '../../../hub/model/leave.js';
-import type { EmployeePunch } from '../../../hub/model/punch.js';
+import { punchTimes, type EmployeePunch, type PunchTimes } from '../../../hub/model/punch.js';
 import type { DetectionEmployee, DetectionPorts, DetectionSite } from '../../../hub/detection/ports.js';
 import { addDays, parseClock, weekday, type LocalDate } from '../../../hub/time/local-date.js';
 import { zone } from '../../../hub/time/zone.js';
@@ -64,7 +64,6 @@ export class FakePorts implements DetectionPorts {
   watermarks = new Map<string, number>();
   /** Every port call, for asserting bulk reads. */
   calls: string[] = [];
-  private nextPunch = 1;
 
   constructor(employees: readonly string[] = ['e1'], department = 'ops') {
     this.employeeList = employees.map((employeeId) => ({ employeeId, siteId: 's1', department }));
@@ -76,7 +75,7 @@ export class FakePorts implements DetectionPorts {
   }
 
   punch(employeeId: string, date: LocalDate, ...clocks: string[]): this {
-    for (const c of clocks) this.punchList.push({ employeeId, atMs: at(date, c), punchId: `p${this.nextPunch++}` });
+    for (const c of clocks) this.punchList.push({ employeeId, atMs: at(date, c) });
     return this;
   }
 
@@ -113,10 +112,14 @@ export class FakePorts implements DetectionPorts {
     return out;
   }
 
-  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly EmployeePunch[] {
+  workPlansReaching(employeeIds: readonly string[], date: LocalDate, fromMs: number, toMs: number): readonly DayPlan[] {
+    return this.plans(employeeIds, date).filter((p) => p.shift !== undefined && p.shift.windowEndMs >= fromMs && p.shift.windowStartMs <= toMs);
+  }
+
+  punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes {
     this.calls.push('punches');
     const ids = employeeIds === undefined ? undefined : new Set(employeeIds);
-    return this.punchList.filter((p) => p.atMs >= fromMs && p.atMs <= toMs && (ids === undefined || ids.has(p.employeeId)));
+    return punchTimes(this.punchList.filter((p) => p.atMs >= fromMs && p.atMs <= toMs && (ids === undefined || ids.has(p.employeeId))));
   }
 
   leave(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly LeaveInterval[] {

@@ -11,13 +11,6 @@ const THU = '2026-03-05';
 let h: Harness;
 afterEach(() => h.close());
 
-function daily(from: string, to: string): void {
-  for (const d of datesBetween(from, to)) {
-    h.ports.watermarks.set('s1', at(d, '23:00'));
-    h.engine.tick(at(d, '23:00'));
-  }
-}
-
 const NOW = at('2026-03-20', '10:00');
 
 /** Reclassifies with the site delivered up to now. */
@@ -30,7 +23,7 @@ describe('DetectionEngine.reclassify', () => {
   it('applies leave approved later, withdraws the threshold event it undoes, and reports every change', () => {
     h = harness();
     h.ports.punch('e1', THU, '09:00', '18:00');
-    daily(MON, THU);
+    h.daily(MON, THU);
     const consecutive = h.events('consecutive');
     expect(consecutive).toEqual([expect.objectContaining({ date: MON, dates: JSON.stringify([MON, TUE, WED]), state: 'open' })]);
 
@@ -58,7 +51,7 @@ describe('DetectionEngine.reclassify', () => {
   it('withdraws the event of a run whose first day became leave and raises one for the run that is left', () => {
     h = harness();
     h.ports.punch('e1', '2026-03-06', '09:00', '18:00');
-    daily(MON, '2026-03-06');
+    h.daily(MON, '2026-03-06');
     h.ports.leaveDays('e1', MON, MON);
     const r = reclassify('e1', MON, MON);
     expect(r.events.filter((e) => e.kind === 'consecutive')).toEqual([
@@ -76,7 +69,7 @@ describe('DetectionEngine.reclassify', () => {
     // Absent Mon, Wed, Fri, Tue, Thu of two weeks, present otherwise.
     h.ports.punch('e1', TUE, '09:00', '18:00').punch('e1', THU, '09:00', '18:00').punch('e1', '2026-03-09', '09:00', '18:00');
     h.ports.punch('e1', '2026-03-11', '09:00', '18:00').punch('e1', '2026-03-13', '09:00', '18:00');
-    daily(MON, '2026-03-13');
+    h.daily(MON, '2026-03-13');
     expect(h.events('monthly')).toEqual([expect.objectContaining({ date: '2026-03-01', state: 'open' })]);
     h.ports.leaveDays('e1', WED, WED);
     const r = reclassify('e1', WED, WED);
@@ -84,7 +77,7 @@ describe('DetectionEngine.reclassify', () => {
       expect.objectContaining({ change: 'withdrawn', reason: '2026-03-04 is now on_leave; 2026-03 now has 4 absent day(s), threshold 5' }),
     ]);
     // A fifth absence later in the month reaches it again: the same event reopens, with the new dates.
-    daily('2026-03-14', '2026-03-16');
+    h.daily('2026-03-14', '2026-03-16');
     expect(h.events('monthly')).toEqual([
       expect.objectContaining({ state: 'open', dates: JSON.stringify([MON, '2026-03-06', '2026-03-10', '2026-03-12', '2026-03-16']), reason: expect.stringContaining('reached again') }),
     ]);
@@ -92,7 +85,7 @@ describe('DetectionEngine.reclassify', () => {
 
   it('follows a schedule change: removes the shift, stores the day off, resolves the no-show', () => {
     h = harness();
-    daily(MON, MON);
+    h.daily(MON, MON);
     h.ports.plan(off('e1', MON, 'holiday'));
     const r = reclassify('e1', MON, MON);
     expect(r.instances).toEqual([
@@ -106,7 +99,7 @@ describe('DetectionEngine.reclassify', () => {
   it('follows a punch correction, updating the facts without a new version when the status stays', () => {
     h = harness();
     h.ports.punch('e1', MON, '09:20', '18:00');
-    daily(MON, MON);
+    h.daily(MON, MON);
     h.ports.punchList = [];
     h.ports.punch('e1', MON, '09:10', '18:00');
     const r = reclassify('e1', MON, MON);

@@ -51,6 +51,9 @@ describe('DetectionReports', () => {
     expect(reports.absences({ from: '2026-03-13', to: '2026-03-13' })[0]).toMatchObject({ employeeId: 'e1', absentDays: 1, run: { days: 5, firstDate: '2026-03-09' } });
     // At the end of the first week, e2's run was broken by attendance.
     expect(reports.absences({ from: '2026-03-02', to: '2026-03-06' })).toEqual([expect.objectContaining({ employeeId: 'e2', absentDays: 2, run: { days: 0, firstDate: null } })]);
+    // Nothing stored after 13 March: the run is going for 30 more days, then over (counting.ts: MAX_GAP_DAYS).
+    expect(reports.absences({ from: '2026-04-12', to: '2026-04-12' })).toEqual([expect.objectContaining({ employeeId: 'e1', absentDays: 0, run: { days: 5, firstDate: '2026-03-09' } })]);
+    expect(reports.absences({ from: '2026-04-13', to: '2026-04-13' })).toEqual([]);
     expect(reports.absences({ from: '2026-03-02', to: '2026-03-13', department: 'sales' })).toEqual([]);
     expect(() => reports.absences({ from: '2026-03-13', to: '2026-03-02' })).toThrow(/after/);
   });

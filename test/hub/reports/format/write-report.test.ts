@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HubError } from '../../../../hub/errors.js';
 import { toCsv } from '../../../../hub/reports/format/csv.js';
 import { toJson } from '../../../../hub/reports/format/json.js';
 import type { ReportFormat, ReportTable } from '../../../../hub/reports/format/table.js';
 import { writeReport } from '../../../../hub/reports/format/write-report.js';
 import { toXlsx } from '../../../../hub/reports/format/xlsx.js';
+import { hubErrorOf } from '../../hub-error.js';
 
 const table: ReportTable = {
   title: '缺勤汇总',
@@ -19,16 +19,6 @@ const table: ReportTable = {
     { dept: '=cmd', day: null, absent: -1 },
   ],
 };
-
-function thrown(fn: () => unknown): HubError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof HubError) return error;
-    throw error;
-  }
-  throw new Error('expected a HubError');
-}
 
 describe('toJson', () => {
   it('writes {title, columns, rows} with numbers as numbers, values as given and null for empty cells, one row a line', () => {
@@ -69,7 +59,7 @@ describe('writeReport', () => {
   });
 
   it('refuses an unknown format', () => {
-    const error = thrown(() => writeReport(table, 'pdf' as ReportFormat));
+    const error = hubErrorOf(() => writeReport(table, 'pdf' as ReportFormat));
     expect(error.code).toBe('REPORT');
     expect(error.message).toMatch(/"pdf".*csv, xlsx or json/);
   });
@@ -89,7 +79,7 @@ describe('table checks (every format)', () => {
         { dept: '质检部', day: '02/03/2026', at: '2026-03-02T08:30:00', absent: Number.POSITIVE_INFINITY },
       ],
     };
-    const error = thrown(() => writeReport(bad, format));
+    const error = hubErrorOf(() => writeReport(bad, format));
     expect(error.code).toBe('REPORT');
     expect(error.message).toMatch(/^report "缺勤汇总" has 8 cell\(s\) that do not fit their column; first: row 2, column "day": "2026-02-30" is not a date/);
     expect(error.problems.map((p) => [p.row, p.field])).toEqual([
@@ -106,7 +96,7 @@ describe('table checks (every format)', () => {
 
   it('lists at most 20 problems but counts them all', () => {
     const rows = Array.from({ length: 50 }, () => ({ absent: 'x' }));
-    const error = thrown(() => toJson({ title: 't', columns, rows }));
+    const error = hubErrorOf(() => toJson({ title: 't', columns, rows }));
     expect(error.problems).toHaveLength(20);
     expect(error.message).toContain('has 50 cell(s)');
   });
@@ -118,7 +108,7 @@ describe('table checks (every format)', () => {
     ['an unknown type', [{ key: 'a', title: 'A', type: 'money' as 'number' }], /type "money"; use string, number, date or datetime/],
     ['a width out of range', [{ key: 'a', title: 'A', type: 'string', width: 300 }], /width 300; use a number of characters from 1 to 255/],
   ])('refuses a table with %s', (_, badColumns, message) => {
-    const error = thrown(() => toCsv({ title: 't', columns: badColumns, rows: [] }));
+    const error = hubErrorOf(() => toCsv({ title: 't', columns: badColumns, rows: [] }));
     expect(error.code).toBe('REPORT');
     expect(error.message).toMatch(message);
   });
