@@ -1,7 +1,8 @@
 import type { Migration } from '../db/migration.js';
 
 /**
- * The leave module's tables: `leave_records`, approved leave, kept when cancelled.
+ * The leave module's tables: `leave_records`, approved leave, kept when cancelled, and
+ * `leave_changes`, the log of changes detection has still to re-judge (leave-2).
  *
  * - Full days: `from_date`..`to_date` inclusive, minutes null. A partial day: `from_date` =
  *   `to_date`, `from_minutes`..`to_minutes` local; `to_minutes` < `from_minutes` ends on the next
@@ -46,6 +47,25 @@ export const LEAVE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX leave_records_employee ON leave_records (employee_id, from_date);
       -- Covers the interval query: a date window is a range of last_date, filtered on the rest without reading rows.
       CREATE INDEX leave_records_period ON leave_records (last_date, from_date, status, employee_id, kind, to_date, from_minutes, to_minutes);
+    `,
+  },
+  {
+    // Every stored change (new leave, cancelled leave) with the dates it touches, written in the
+    // transaction that makes it; detection marks it judged once it has re-judged those dates. A
+    // change whose re-judging failed, or that another process made (an import from the command
+    // line), is picked up by the next detection run.
+    name: 'leave-2',
+    sql: `
+      CREATE TABLE leave_changes (
+        id          INTEGER PRIMARY KEY,
+        leave_id    INTEGER NOT NULL REFERENCES leave_records (id),
+        employee_id TEXT    NOT NULL,
+        from_date   TEXT    NOT NULL,
+        to_date     TEXT    NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        judged_at   INTEGER
+      ) STRICT;
+      CREATE INDEX leave_changes_pending ON leave_changes (id) WHERE judged_at IS NULL;
     `,
   },
 ];

@@ -20,8 +20,10 @@ export interface LeaveStoreOptions {
 type Outcome = 'created' | 'updated' | 'unchanged';
 
 /**
- * Approved leave. Approval can arrive after the days it covers, so every change is announced to
- * `onChange` listeners with the local dates it affects: detection reclassifies them.
+ * Approved leave. Approval can arrive after the days it covers, so every change is recorded in
+ * `leave_changes` in the transaction that makes it and announced to `onChange` listeners with the
+ * local dates it affects: detection re-judges them and marks the change judged. Changes no one
+ * marked (a listener failed, the process stopped, another process made them) stay pending.
  *
  * The same approval (employee, kind, period, approval time) imported again is one record: its
  * reason and approver are updated if they differ, and a cancelled one stays cancelled (the file
@@ -38,6 +40,9 @@ export class LeaveStore {
   private readonly insert: Statement<unknown[]>;
   private readonly updateApproval: Statement<[string | null, string, number]>;
   private readonly cancel: Statement<[string, number, number]>;
+  private readonly recordChange: Statement<[number, string, string, string, number]>;
+  private readonly pending: Statement<[number], { id: number; employee_id: string; from_date: string; to_date: string }>;
+  private readonly judged: Statement<[number, number]>;
 
   constructor(options: LeaveStoreOptions) {
     this.db = options.db;
@@ -54,6 +59,9 @@ export class LeaveStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.updateApproval = options.db.prepare('UPDATE leave_records SET reason = ?, approved_by = ? WHERE id = ?');
     this.cancel = options.db.prepare("UPDATE leave_records SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? WHERE id = ? AND status = 'approved'");
+    this.recordChange = options.db.prepare('INSERT INTO leave_changes (leave_id, employee_id, from_date, to_date, recorded_at) VALUES (?, ?, ?, ?, ?)');
+    this.pending = options.db.prepare('SELECT id, employee_id, from_date, to_date FROM leave_changes WHERE judged_at IS NULL ORDER BY id LIMIT ?');
+    this.judged = options.db.prepare('UPDATE leave_changes SET judged_at = ? WHERE id = ? AND judged_at IS NULL');
   }
 
   /** Calls `listener` after every committed add, import or cancel; returns a function that stops it. */
@@ -77,11 +85,28 @@ export class LeaveStore {
     const before = this.queries.get(id);
     if (before === undefined) throw new HubError('NOT_FOUND', `no leave ${id}`);
     // The status condition in the update makes a concurrent second cancel a no-op too.
-    if (before.status === 'cancelled' || this.cancel.run(actor, this.now(), id).changes === 0) return this.queries.get(id)!;
+    if (before.status === 'cancelled') return before;
+    const nowMs = this.now();
+    const change = this.db.transaction((): LeaveChange | undefined => {
+      if (this.cancel.run(actor, nowMs, id).changes === 0) return undefined;
+      const to = lastDateOf(before);
+      return { id: Number(this.recordChange.run(id, before.employeeId, before.from, to, nowMs).lastInsertRowid), employeeId: before.employeeId, from: before.from, to };
+    }).immediate();
     const after = this.queries.get(id)!;
+    if (change === undefined) return after;
     this.logger.info({ leaveId: id, employeeId: after.employeeId, actor }, 'leave cancelled');
-    this.emit([{ employeeId: after.employeeId, from: after.from, to: lastDateOf(after) }]);
+    this.emit([change]);
     return after;
+  }
+
+  /** Changes not yet marked judged, oldest first. */
+  pendingChanges(limit = 1000): LeaveChange[] {
+    return this.pending.all(limit).map((r) => ({ id: r.id, employeeId: r.employee_id, from: r.from_date, to: r.to_date }));
+  }
+
+  /** Records that detection has re-judged the dates of a change. */
+  markJudged(changeId: number): void {
+    this.judged.run(this.now(), changeId);
   }
 
   listLeave(filter: LeaveFilter = {}): LeaveRecord[] {
@@ -160,9 +185,11 @@ export class LeaveStore {
         }
         const info = this.insert.run(d.employeeId, d.kind, d.kindNote, d.from, d.to, d.fromMinutes, d.toMinutes, d.lastDate,
           d.reason, d.approvedBy, d.approvedAtMs, source.kind, source.name, nowMs);
-        created.push({ employeeId: d.employeeId, from: d.from, to: d.lastDate });
+        const leaveId = Number(info.lastInsertRowid);
+        const change = this.recordChange.run(leaveId, d.employeeId, d.from, d.lastDate, nowMs);
+        created.push({ id: Number(change.lastInsertRowid), employeeId: d.employeeId, from: d.from, to: d.lastDate });
         count?.('created');
-        return Number(info.lastInsertRowid);
+        return leaveId;
       })).immediate();
     } catch (err) {
       throw new HubError('STORE', `cannot store leave from ${source.kind} ${source.name}: ${(err as Error).message}`, { cause: err });

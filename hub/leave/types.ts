@@ -47,6 +47,8 @@ export interface NewLeave {
 
 /** The local dates whose classification a leave change affects, both included. */
 export interface LeaveChange {
+  /** The change's row in `leave_changes`, for `markJudged`. */
+  id: number;
   employeeId: string;
   from: LocalDate;
   to: LocalDate;

@@ -37,7 +37,12 @@ interface DirectoryView {
   bySite: Map<string, DetectionEmployee[]>;
   /** Per site, per terminal user id: its holders, the one hired last first. */
   holders: Map<string, Map<string, Holder[]>>;
+  /** Per employee, the terminal user ids they hold or held. */
+  terminalIds: Map<string, Array<{ site: string; userId: string }>>;
 }
+
+/** Up to this many employees, punches are looked up per user id rather than read for the whole window. */
+const FEW_EMPLOYEES = 32;
 
 const NOBODY: readonly DetectionEmployee[] = [];
 
@@ -64,6 +69,8 @@ export class HubDetectionPorts implements DetectionPorts {
       terminalUsers: db.prepare<[], [string, string, string]>('SELECT site, user_id, employee_id FROM directory_terminal_users').raw(),
       punchUsers: db.prepare<[string, number, number], string>(`SELECT user_id ${window}`).pluck(),
       punchTimes: db.prepare<[string, number, number], number>(`SELECT at_ms ${window}`).pluck(),
+      // The user id is in the index: its entries of the window are checked without reading rows.
+      userPunches: db.prepare<[string, number, number, string], number>('SELECT at_ms FROM punches WHERE site = ? AND at_ms BETWEEN ? AND ? AND user_id = ? ORDER BY at_ms').pluck(),
       readPunches: db.transaction((site: string, fromMs: number, toMs: number) => ({
         users: this.s.punchUsers.all(site, fromMs, toMs),
         times: this.s.punchTimes.all(site, fromMs, toMs),
@@ -98,6 +105,7 @@ export class HubDetectionPorts implements DetectionPorts {
    * Grouped by user id first, so who holds an id is worked out once per id, not once per punch.
    */
   punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes {
+    if (employeeIds !== undefined && employeeIds.length <= FEW_EMPLOYEES) return this.punchesOf(employeeIds, fromMs, toMs);
     const { holders } = this.directory();
     const wanted = employeeIds === undefined ? undefined : new Set(employeeIds);
     const out = new Map<string, number[]>();
@@ -141,6 +149,30 @@ export class HubDetectionPorts implements DetectionPorts {
     return out;
   }
 
+  /**
+   * The same for a few employees (a reclassification): their own user ids' punches, found in the
+   * (site, time, user) index without reading anyone else's, instead of the whole site's window.
+   */
+  private punchesOf(employeeIds: readonly string[], fromMs: number, toMs: number): PunchTimes {
+    const { holders, terminalIds } = this.directory();
+    const out = new Map<string, number[]>();
+    for (const employeeId of new Set(employeeIds)) {
+      const times: number[] = [];
+      const ids = terminalIds.get(employeeId) ?? [];
+      for (const { site, userId } of ids) {
+        const z = this.zones.get(site);
+        const list = holders.get(site)?.get(userId);
+        if (z === undefined || list === undefined) continue;
+        const sole = soleHolder(list, { from: z.local(fromMs).date, to: z.local(toMs).date }) === employeeId;
+        for (const atMs of this.s.userPunches.all(site, fromMs, toMs, userId)) {
+          if (sole || holderOn(list, z.local(atMs).date) === employeeId) times.push(atMs);
+        }
+      }
+      if (times.length > 0) out.set(employeeId, ids.length > 1 ? times.sort((a, b) => a - b) : times);
+    }
+    return out;
+  }
+
   leave(fromMs: number, toMs: number, employeeIds?: readonly string[]): readonly LeaveInterval[] {
     return this.options.leave.leaveIntervals({
       fromMs,
@@ -179,7 +211,7 @@ export class HubDetectionPorts implements DetectionPorts {
   }
 
   private readDirectory(): DirectoryView {
-    const view: DirectoryView = { revision: this.s.revision.get() ?? 0, byId: new Map(), all: [], bySite: new Map(), holders: new Map() };
+    const view: DirectoryView = { revision: this.s.revision.get() ?? 0, byId: new Map(), all: [], bySite: new Map(), holders: new Map(), terminalIds: new Map() };
     for (const [id, site, hireDate, endDate, department] of this.s.employees.iterate()) {
       const e: ViewEmployee = { id, site, hireDate, endDate, employeeId: id, siteId: site, department };
       view.byId.set(id, e);
@@ -194,6 +226,9 @@ export class HubDetectionPorts implements DetectionPorts {
       if (e === undefined) continue;
       let siteHolders = view.holders.get(site);
       if (siteHolders === undefined) view.holders.set(site, (siteHolders = new Map()));
+      const held = view.terminalIds.get(employeeId);
+      if (held === undefined) view.terminalIds.set(employeeId, [{ site, userId }]);
+      else held.push({ site, userId });
       const holder: Holder = { employeeId, hireDate: e.hireDate, endDate: e.endDate };
       const list = siteHolders.get(userId);
       if (list === undefined) siteHolders.set(userId, [holder]);

@@ -5,9 +5,11 @@ import type { HubDatabase } from '../db/database.js';
 import { DetectionEngine, type ReclassifyResult, type TickResult } from '../detection/engine.js';
 import { DetectionReports } from '../detection/reports.js';
 import { Directory } from '../directory/directory.js';
+import { HubError } from '../errors.js';
 import { HealthStore } from '../ingest/health-store.js';
 import { PunchStore } from '../ingest/punch-store.js';
 import { LeaveStore } from '../leave/store.js';
+import type { LeaveChange } from '../leave/types.js';
 import type { LocalDate } from '../time/local-date.js';
 import { zone } from '../time/zone.js';
 import { HubDetectionPorts } from './detection-ports.js';
@@ -22,7 +24,7 @@ export interface HubModules {
   ports: HubDetectionPorts;
   engine: DetectionEngine;
   reports: DetectionReports;
-  /** One detection run: judges every site up to min(now, watermark). */
+  /** One detection run: re-judges leave changes still pending, then judges every site up to min(now, watermark). */
   runDetection(nowMs?: number): TickResult;
   /** Re-judges an employee's dates (leave approved or cancelled later, a late punch). */
   reclassify(employeeId: string, from: LocalDate, to: LocalDate, nowMs?: number): ReclassifyResult;
@@ -62,19 +64,37 @@ export function openModules(options: ModulesOptions): HubModules {
   const engine = new DetectionEngine({ db, ports, logger, clock, ...rules, ...(config.detection.startDate === undefined ? {} : { startDate: config.detection.startDate }) });
   const reports = new DetectionReports({ db, ports, ...rules });
   const reclassify = (employeeId: string, from: LocalDate, to: LocalDate, nowMs = clock()): ReclassifyResult => engine.reclassify(employeeId, from, to, nowMs);
-  leave.onChange((change) => {
+  /** Re-judges the dates of a leave change and marks it judged; false (logged) when that failed, so the change stays pending. */
+  const judge = (change: LeaveChange): boolean => {
     try {
       const result = reclassify(change.employeeId, change.from, change.to);
+      leave.markJudged(change.id);
       if (result.instances.length > 0 || result.events.length > 0) {
         logger.info({ employee: change.employeeId, from: change.from, to: change.to, instances: result.instances.length, events: result.events.length }, 'leave change re-judged past days');
       }
+      return true;
     } catch (err) {
-      logger.error({ err, change }, 'could not re-judge the days of a leave change; the next detection run does not revisit them');
+      if (err instanceof HubError && err.code === 'NOT_FOUND') {
+        // An employee or site this hub does not judge: nothing to re-judge, now or later.
+        logger.warn({ err, change }, 'a leave change names an employee or site this hub does not judge; marked judged');
+        leave.markJudged(change.id);
+        return true;
+      }
+      logger.error({ err, change }, 'could not re-judge the days of a leave change; the next detection run tries again');
+      return false;
     }
-  });
+  };
+  leave.onChange((change) => void judge(change));
+  /** Changes recorded but not judged: a failure above, a stop before it, or another process's import. */
+  const judgePending = (): void => {
+    for (const change of leave.pendingChanges()) judge(change);
+  };
   return {
     db, directory, leave, planner, punches, health, ports, engine, reports,
-    runDetection: (nowMs = clock()) => engine.tick(nowMs),
+    runDetection: (nowMs = clock()) => {
+      judgePending();
+      return engine.tick(nowMs);
+    },
     reclassify,
   };
 }

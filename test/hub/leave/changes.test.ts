@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { LeaveStore } from '../../../hub/leave/store.js';
+import type { LeaveChange } from '../../../hub/leave/types.js';
 import { pino } from 'pino';
 import { LEAVE_FIXTURE, LEAVE_HEAD, leaveWorld } from './leave-db.js';
+
+const withoutId = ({ id: _id, ...change }: LeaveChange): Omit<LeaveChange, 'id'> => change;
 
 describe('leave change notification', () => {
   it('announces the dates of every leave an import creates, the next day too for a night shift', () => {
     const { leave, changes } = leaveWorld();
     leave.importLeave(LEAVE_FIXTURE, { fileName: 'leave.example.csv' });
-    expect(changes).toEqual([
+    expect(changes.map(withoutId)).toEqual([
       { employeeId: 'E1004', from: '2026-03-02', to: '2026-03-06' },
       { employeeId: 'E1005', from: '2026-03-10', to: '2026-03-11' },
       { employeeId: 'E1005', from: '2026-03-20', to: '2026-03-21' },
@@ -24,7 +27,7 @@ describe('leave change notification', () => {
     leave.cancelLeave(night.id, 'hr.limei');
     leave.cancelLeave(night.id, 'hr.other');
     expect(added.toTime).toBe('24:00');
-    expect(changes).toEqual([
+    expect(changes.map(withoutId)).toEqual([
       { employeeId: 'E1005', from: '2026-03-24', to: '2026-03-24' },
       { employeeId: 'E1005', from: '2026-03-25', to: '2026-03-26' },
       { employeeId: 'E1005', from: '2026-03-25', to: '2026-03-26' },
@@ -57,5 +60,32 @@ describe('leave change notification', () => {
     expect(seen).toEqual(['2026-03-30']);
     expect(leave.listLeave().map((l) => l.id)).toEqual([record.id]);
     expect(logged.join('')).toMatch(/a leave change listener failed; the change is stored/);
+  });
+});
+
+describe('the leave change log', () => {
+  it('records every announced change as pending until it is marked judged, in the same transaction as the leave', () => {
+    const { leave, changes } = leaveWorld();
+    leave.importLeave(LEAVE_FIXTURE, { fileName: 'leave.example.csv' });
+    const night = leave.addLeave({ employee: 'E1005', kind: '事假', from: '2026-03-25', fromTime: '23:00', toTime: '00:30' }, 'hr');
+    leave.cancelLeave(night.id, 'hr');
+    expect(leave.pendingChanges()).toEqual(changes);
+    expect(new Set(changes.map((c) => c.id)).size).toBe(changes.length);
+    leave.markJudged(changes[0]!.id);
+    leave.markJudged(changes[0]!.id);
+    expect(leave.pendingChanges()).toEqual(changes.slice(1));
+    expect(leave.pendingChanges(2)).toEqual(changes.slice(1, 3));
+  });
+
+  it('records nothing for an import that was refused, or a cancel that changed nothing', () => {
+    const { leave } = leaveWorld();
+    expect(() => leave.importLeave(`${LEAVE_HEAD}\nE9999,年假,2026-03-02,,,,,E1003,2026-02-20T10:15:00+08:00\n`, { fileName: 'bad.csv' })).toThrow();
+    const record = leave.addLeave({ employee: 'E1004', kind: 'annual', from: '2026-03-30' }, 'hr');
+    leave.cancelLeave(record.id, 'hr');
+    leave.cancelLeave(record.id, 'hr');
+    expect(leave.pendingChanges().map(withoutId)).toEqual([
+      { employeeId: 'E1004', from: '2026-03-30', to: '2026-03-30' },
+      { employeeId: 'E1004', from: '2026-03-30', to: '2026-03-30' },
+    ]);
   });
 });

@@ -58,6 +58,12 @@ describe('detection ports on the hub database', () => {
     expect(Object.fromEntries(h.ports.punches(at('2026-03-31T00:00:00'), at('2026-03-31T12:00:00'), ['C', 'B']))).toEqual({
       C: [at('2026-03-31T07:59:00'), at('2026-03-31T08:00:00')],
     });
+    // A few employees are looked up by their user ids, many by reading the window: the same answer.
+    const many = [...Array.from({ length: 40 }, (_, i) => `X${i}`), 'A', 'B', 'C'];
+    for (const ids of [['A'], ['B'], ['C'], ['A', 'B', 'C'], many]) {
+      const span = [at('2026-03-31T00:00:00'), at('2026-04-01T23:59:00')] as const;
+      expect(Object.fromEntries(h.ports.punches(...span, ids))).toEqual(Object.fromEntries([...all].filter(([id]) => ids.includes(id))));
+    }
   });
 
   it('sees a directory change made through another connection, and reads it only when it changed', () => {
