@@ -13,3 +13,11 @@ export function calendarDb(): HubDatabase {
   });
   return db;
 }
+
+/** A year the package lacks, declared with (an illustration of) its days. */
+export const DECLARED_2027 = [
+  'years: [2027]',
+  'days:',
+  "  - { date: 2027-01-01, kind: holiday, name: New Year's Day }",
+  '  - { date: 2027-02-06, kind: workday, name: Spring Festival make-up }',
+].join('\n');

@@ -3,15 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { importOverrides, importOverridesFile, loadOverrides, parseOverrides } from '../../../hub/calendar/overrides.js';
 import { loadStatutoryCalendar } from '../../../hub/calendar/statutory-calendar.js';
 import { calendarVersion } from '../../../hub/calendar/version.js';
-import { calendarDb } from './calendar-db.js';
+import { calendarDb, DECLARED_2027 } from './calendar-db.js';
 import { hubErrorOf } from '../hub-error.js';
 
 const EXAMPLE = 'fixtures/hub/holidays.example.yaml';
 
 describe('calendar overrides', () => {
-  it('imports the example file: 2027 becomes covered and answers from the file and the weekday', () => {
+  it('imports the example file: site days only, no year declared, 2027 still refused', () => {
     const db = calendarDb();
-    expect(importOverridesFile(db, EXAMPLE)).toEqual({ days: 4, years: 1 });
+    expect(importOverridesFile(db, EXAMPLE)).toEqual({ days: 3, years: 0 });
+    const cal = loadStatutoryCalendar(db);
+    expect(cal.day('2026-09-12', 'shanghai-plant')).toMatchObject({ type: 'makeup_workday', name: 'Stocktaking Saturday', source: 'site_override' });
+    expect(cal.day('2026-09-12', 'suzhou-plant')).toMatchObject({ type: 'weekend' });
+    expect(cal.isCovered(2027)).toBe(false);
+    expect(() => cal.day('2027-01-04')).toThrow(/no statutory holiday data for 2027/);
+  });
+
+  it('a declared year is covered: answers from the file and the weekday', () => {
+    const db = calendarDb();
+    expect(importOverrides(db, DECLARED_2027)).toEqual({ days: 2, years: 1 });
     const cal = loadStatutoryCalendar(db);
     expect(cal.isCovered(2027)).toBe(true);
     expect(cal.day('2027-01-01')).toEqual({ date: '2027-01-01', type: 'holiday', name: "New Year's Day", source: 'override' });

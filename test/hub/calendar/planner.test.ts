@@ -6,7 +6,7 @@ import { importOverrides, importOverridesFile } from '../../../hub/calendar/over
 import { createPlanner, type Planner } from '../../../hub/calendar/planner.js';
 import { importSchedules, importSchedulesFile, setAssignment } from '../../../hub/calendar/schedules-store.js';
 import { zone } from '../../../hub/time/zone.js';
-import { calendarDb } from './calendar-db.js';
+import { calendarDb, DECLARED_2027 } from './calendar-db.js';
 
 const SCHEDULES = 'fixtures/hub/schedules.example.yaml';
 const HOUR_MS = 3_600_000;
@@ -74,7 +74,7 @@ describe('planner: statutory weekly pattern', () => {
 
   it('plans a declared override year', () => {
     const { db, planner } = setup();
-    importOverridesFile(db, 'fixtures/hub/holidays.example.yaml');
+    importOverrides(db, DECLARED_2027);
     const e = employee('E001');
     expect(planner.plan(e, '2027-01-01')).toMatchObject({ kind: 'holiday', note: "New Year's Day" });
     expect(planner.plan(e, '2027-02-06')).toMatchObject({ kind: 'work', makeUp: true, shift: { shiftId: 'day' } });
