@@ -7,8 +7,8 @@ import type { FinalStatus } from './types.js';
 const LOOKUP_LIMIT = 20_000;
 
 /**
- * Employees' day statuses, read from the date-first key with point lookups on (date, employee),
- * each read one statement for the whole set of employees.
+ * Employees' day statuses, read from the date-first key: point lookups on (date, employee) for a
+ * few employees, a whole date's rows for many; each read is one statement for the whole set.
  */
 export class InstanceHistory {
   private readonly s: ReturnType<typeof prepare>;
