@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { TerminalHealth } from '../protocols/mqtt/contract.js';
 import type { AgentConfig, HidReaderConfig } from './config/schema.js';
+import { toTerminalHealth } from './health-report.js';
 import { hidPunch } from './hid/hid-punch.js';
 import { openHidReader, type HidReader } from './hid/hid-reader.js';
 import { inflightMemoryWarning } from './memory-check.js';
@@ -100,9 +100,10 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   const publishHealth = (h: PollerHealth, backlogs: Map<string, number>): void => {
     const health = toTerminalHealth(config.gateway, h, backlogs);
     if (health === undefined) return;
-    publishedBacklog.set(h.name, health.backlog);
     try {
       publisher.publishHealth(health);
+      // Only once it went out: a report that failed is tried again at the next refresh.
+      publishedBacklog.set(h.name, health.backlog);
     } catch (err) {
       // A health report that does not fit the contract is a bug to log, never a reason to stop polling.
       logger.error({ err, terminal: h.name }, 'could not publish terminal health');
@@ -168,27 +169,3 @@ function openReader(reader: HidReaderConfig, utcOffset: number, outbox: Outbox, 
 }
 
 /** The contract's health message, once the terminal's serial number is known. */
-function toTerminalHealth(gateway: string, h: PollerHealth, backlogs: Map<string, number>): TerminalHealth | undefined {
-  if (h.deviceSerial === null) return undefined;
-  return {
-    v: 1,
-    gateway,
-    deviceSerial: h.deviceSerial,
-    name: h.name,
-    endpoint: h.endpoint,
-    online: h.online,
-    lastSeen: h.lastSeen,
-    syncedThrough: h.syncedThrough,
-    clockDriftSeconds: h.clockDriftSeconds,
-    records: h.records,
-    recordCapacity: h.recordCapacity,
-    users: h.users,
-    userCapacity: h.userCapacity,
-    firmware: h.firmware,
-    platform: h.platform,
-    backlog: backlogs.get(h.deviceSerial) ?? 0,
-    lastError: h.lastError,
-    alarms: h.alarms.slice(0, 20),
-    at: new Date().toISOString(),
-  };
-}
