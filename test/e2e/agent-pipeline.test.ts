@@ -12,8 +12,8 @@ import { silent, tempDir } from '../helpers/temp.js';
 
 /**
  * The whole edge on real sockets: two simulated terminals → the agent (config file, outbox file,
- * pollers, publisher) → a real broker → an acking receiver. Runs on embedded aedes and, when
- * MQTT_URL is set, on that broker (Mosquitto in CI).
+ * pollers, publisher) → a real broker → the hub's ingest (stores and acks). Runs on embedded
+ * aedes and, when MQTT_URL is set, on that broker (Mosquitto in CI).
  */
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 const idsOf = (sim: TerminalSimulator): string[] => sim.state.records.map((r) => punchId(sim.serialNumber, r.userId, formatLocal(r.time), r.state));
 
-describe.each(brokers())('simulators → agent → $name → acking receiver', (target) => {
+describe.each(brokers())('simulators → agent → $name → hub ingest', (target) => {
   it('delivers every stored record and realtime punches, reports health, and empties the backlog', async () => {
     const broker: BrokerHandle = await target.start();
     cleanups.push(() => broker.close());
