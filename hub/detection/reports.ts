@@ -1,6 +1,6 @@
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
-import { addDays, dayNumber, monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
+import { addDays, monthOf, parseLocalDate, type LocalDate } from '../time/local-date.js';
 import { absentRuns, countRules, MAX_GAP_DAYS, runBreakers, type CountRules } from './counting.js';
 import { InstanceHistory } from './history.js';
 import type { DetectionEmployee, DetectionPorts } from './ports.js';
@@ -93,10 +93,17 @@ export class DetectionReports {
       }
       return e;
     };
-    for (const [employeeId, dates] of this.history.absentDates(monthFrom, to, query.site === undefined ? {} : { siteId: query.site })) {
-      const e = entry(employeeId);
-      if (e === undefined) continue;
+    // Only someone absent in the MAX_GAP_DAYS dates up to `to` can have a run going at `to`
+    // (counting.ts): one read of the absent dates serves the months and finds them.
+    const recentFrom = addDays(to, 1 - MAX_GAP_DAYS);
+    const candidates: string[] = [];
+    const absent = this.history.absentDates(monthFrom < recentFrom ? monthFrom : recentFrom, to, query.site === undefined ? {} : { siteId: query.site });
+    for (const [employeeId, dates] of absent) {
+      if (!scope.has(employeeId)) continue;
+      if (dates[dates.length - 1]! >= recentFrom) candidates.push(employeeId);
       for (const date of dates) {
+        if (date < monthFrom) continue;
+        const e = entry(employeeId)!;
         if (date >= from) e.absentDates.push(date);
         const month = monthOf(date);
         const m = e.months.find((x) => x.month === month);
@@ -104,15 +111,10 @@ export class DetectionReports {
         else m.absentDays++;
       }
     }
-    // The run at `to`: only someone absent in the MAX_GAP_DAYS dates up to `to` can have one
-    // (counting.ts); their days walking back from `to` to the last breaking day hold it.
-    const recent = this.history.absentDates(addDays(to, 1 - MAX_GAP_DAYS), to, query.site === undefined ? {} : { siteId: query.site });
-    const candidates = [...recent.keys()].filter((id) => scope.has(id));
+    // Their days walking back from `to` to the last breaking day hold the run.
     for (const [employeeId, walked] of this.history.walk(candidates, to, 'back', runBreakers(this.rules))) {
       const run = absentRuns(walked.reverse(), this.rules).at(-1);
-      const last = run?.[run.length - 1];
-      const e = run === undefined || last === undefined || dayNumber(to) - dayNumber(last) >= MAX_GAP_DAYS ? undefined : entry(employeeId);
-      if (e !== undefined && run !== undefined) e.run = { days: run.length, firstDate: run[0]! };
+      if (run !== undefined) entry(employeeId)!.run = { days: run.length, firstDate: run[0]! };
     }
     for (const e of byEmployee.values()) {
       e.absentDays = e.absentDates.length;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { redact } from '../../agent/publisher/connection.js';
 import { CONTRACT_VERSION, topicsFor, type PunchAck } from '../../protocols/mqtt/contract.js';
 import { HubError } from '../errors.js';
 import type { HealthStore } from './health-store.js';
@@ -250,8 +251,4 @@ export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchH
 
 function unknownGateway(site: string, gateway: string): string {
   return `gateway "${gateway}" is not configured for site "${site}" (add it under sites[].gateways in the hub's configuration)`;
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

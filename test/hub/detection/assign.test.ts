@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assignPunches, type PunchTarget } from '../../../hub/detection/assign.js';
-import { punchTimes, type EmployeePunch } from '../../../hub/model/punch.js';
-import { at, work } from './fakes.js';
+import { at, punchTimes, work, type EmployeePunch } from './fakes.js';
 
 function target(employeeId: string, date: string, start: string, end: string): PunchTarget {
   return { employeeId, shift: work(employeeId, date, start, end).shift! };

@@ -1,9 +1,27 @@
 import type { DayPlan } from '../../../hub/model/day-plan.js';
 import type { LeaveInterval } from '../../../hub/model/leave.js';
-import { punchTimes, type EmployeePunch, type PunchTimes } from '../../../hub/model/punch.js';
+import type { PunchTimes } from '../../../hub/model/punch.js';
 import type { DetectionEmployee, DetectionPorts, DetectionSite } from '../../../hub/detection/ports.js';
 import { addDays, parseClock, weekday, type LocalDate } from '../../../hub/time/local-date.js';
 import { zone } from '../../../hub/time/zone.js';
+
+/** A punch of the fake world: the employee it belongs to and its instant. */
+export interface EmployeePunch {
+  employeeId: string;
+  atMs: number;
+}
+
+/** Groups punches by employee, each employee's instants ascending, as the ports answer. */
+export function punchTimes(punches: Iterable<EmployeePunch>): Map<string, number[]> {
+  const times = new Map<string, number[]>();
+  for (const p of punches) {
+    const list = times.get(p.employeeId);
+    if (list === undefined) times.set(p.employeeId, [p.atMs]);
+    else list.push(p.atMs);
+  }
+  for (const list of times.values()) list.sort((a, b) => a - b);
+  return times;
+}
 
 export const Z = zone('+08:00');
 
