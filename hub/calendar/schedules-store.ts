@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { appendTo } from '../collections.js';
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import { parseLocalDate } from '../time/local-date.js';
@@ -135,9 +136,7 @@ export function loadSchedules(db: HubDatabase): StoredSchedules {
     }
     const assignments = new Map<string, Assignment[]>();
     for (const row of db.prepare('SELECT employee_id, from_date, to_date, pattern_id FROM calendar_assignments ORDER BY employee_id, from_date').all() as AssignmentRow[]) {
-      let list = assignments.get(row.employee_id);
-      if (list === undefined) assignments.set(row.employee_id, (list = []));
-      list.push(toAssignment(row));
+      appendTo(assignments, row.employee_id, toAssignment(row));
     }
     return { shifts, patterns, assignments };
   });

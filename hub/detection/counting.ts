@@ -16,6 +16,7 @@
  *   the run's first date, holding the dates that reached it); a `monthly` event once a month
  *   reaches `thresholds.monthly` (keyed by the month, holding the dates that reached it).
  */
+import { appendTo } from '../collections.js';
 import { HubError } from '../errors.js';
 import { dayNumber, monthOf, type LocalDate } from '../time/local-date.js';
 import { ATTENDED, type FinalStatus } from './types.js';
@@ -84,9 +85,7 @@ export function absentRuns(days: readonly DayStatus[], rules: CountRules): Local
 export function absentByMonth(absentDates: readonly LocalDate[]): Map<string, LocalDate[]> {
   const months = new Map<string, LocalDate[]>();
   for (const d of absentDates) {
-    const list = months.get(monthOf(d));
-    if (list === undefined) months.set(monthOf(d), [d]);
-    else list.push(d);
+    appendTo(months, monthOf(d), d);
   }
   return months;
 }

@@ -1,3 +1,4 @@
+import { appendTo } from '../collections.js';
 import { HubError } from '../errors.js';
 import type { DayPlan, ShiftInstance } from '../model/day-plan.js';
 import type { LeaveInterval } from '../model/leave.js';
@@ -79,9 +80,7 @@ export function evaluateDays(req: EvaluateRequest): Evaluation[] {
     }
     punchTimes = windowFrom > punchesTo ? [] : assignPunches(competing, ports.punches(windowFrom, punchesTo, employeeIds));
     for (const l of ports.leave(shiftFrom, shiftTo, employeeIds)) {
-      const list = leaveOf.get(l.employeeId);
-      if (list === undefined) leaveOf.set(l.employeeId, [l]);
-      else list.push(l);
+      appendTo(leaveOf, l.employeeId, l);
     }
   }
 

@@ -1,3 +1,4 @@
+import { appendTo } from '../collections.js';
 import type { HubDatabase } from '../db/database.js';
 import { addDays, dayNumber, type LocalDate } from '../time/local-date.js';
 import { MAX_GAP_DAYS, type DayStatus } from './counting.js';
@@ -48,7 +49,7 @@ export class InstanceHistory {
         const employeeId = ids[i]!;
         if (!walking.has(employeeId)) continue;
         const status = statuses[i]!;
-        push(result, employeeId, { date, status });
+        appendTo(result, employeeId, { date, status });
         if (status === 'absent') walking.set(employeeId, n);
         // Every row of the date is listed before the walk ends (two shifts on one date).
         if (breaking.has(status)) ended.push(employeeId);
@@ -77,7 +78,7 @@ export class InstanceHistory {
     const result = new Map<string, DayStatus[]>();
     if (employeeIds.length === 0 || from > to) return result;
     for (const [employeeId, date, status] of this.s.days.iterate({ ids: JSON.stringify(employeeIds), from, to }) as Iterable<[string, LocalDate, FinalStatus]>) {
-      push(result, employeeId, { date, status });
+      appendTo(result, employeeId, { date, status });
     }
     for (const list of result.values()) list.sort((a, b) => a.date.localeCompare(b.date));
     return result;
@@ -101,9 +102,7 @@ export class InstanceHistory {
     const result = new Map<string, LocalDate[]>();
     for (const [employeeId, date] of this.s.absent.iterate({ from, to, site: only.siteId ?? null }) as Iterable<[string, LocalDate]>) {
       if (wanted !== undefined && !wanted.has(employeeId)) continue;
-      const list = result.get(employeeId);
-      if (list === undefined) result.set(employeeId, [date]);
-      else list.push(date);
+      appendTo(result, employeeId, date);
     }
     return result;
   }
@@ -111,12 +110,6 @@ export class InstanceHistory {
 
 /** Cheaper than reading a whole date's rows, up to this many employees still walking. */
 const POINT_LOOKUPS = 20_000;
-
-function push(map: Map<string, DayStatus[]>, employeeId: string, day: DayStatus): void {
-  const list = map.get(employeeId);
-  if (list === undefined) map.set(employeeId, [day]);
-  else list.push(day);
-}
 
 function prepare(db: HubDatabase) {
   // In key order, both: the same rows at the same index.

@@ -1,3 +1,4 @@
+import { appendTo } from '../collections.js';
 import type { LocalDate } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { Evaluation } from './evaluate.js';
@@ -27,9 +28,7 @@ export function reclassifyEvaluations(store: DetectionStore, req: ReclassifyRequ
   const { employeeId, siteId, from, to, nowMs, zone: z } = req;
   const stored = new Map<LocalDate, ClassifiedInstance[]>();
   for (const row of store.employeeInstances(employeeId, from, to)) {
-    const list = stored.get(row.date);
-    if (list === undefined) stored.set(row.date, [row]);
-    else list.push(row);
+    appendTo(stored, row.date, row);
   }
   const noShows = new Map(store.employeeEvents(employeeId, 'no_show', from, to).map((e) => [noShowKey(e.employeeId, e.date, e.shiftId), e]));
   const scheduled = new Set<string>();

@@ -1,3 +1,4 @@
+import { appendTo } from '../collections.js';
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import type { LocalDate } from '../time/local-date.js';
@@ -109,9 +110,7 @@ export class DetectionStore {
   thresholdEvents(employeeIds: readonly string[]): Map<string, DetectionEvent[]> {
     const map = new Map<string, DetectionEvent[]>();
     for (const r of this.s.thresholdEvents.all(JSON.stringify(employeeIds)) as EventRow[]) {
-      const list = map.get(r.employee_id);
-      if (list === undefined) map.set(r.employee_id, [toEvent(r)]);
-      else list.push(toEvent(r));
+      appendTo(map, r.employee_id, toEvent(r));
     }
     return map;
   }
