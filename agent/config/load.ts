@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { AgentError } from '../errors.js';
-import { fileProblem, formatIssues, formatPath, type Problem } from './problems.js';
+import { fileProblem, formatIssues, formatPath, yamlErrorLine, type Problem } from './problems.js';
 import { AgentConfigSchema, type AgentConfig, type BrokerConfig, type ParsedAgentConfig } from './schema.js';
 
 export interface ParseOptions {
@@ -35,10 +35,8 @@ export function parseConfig(text: string, baseDir: string, options: ParseOptions
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const lines = doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      const [first, ...snippet] = e.message.replace(/ at line \d+, column \d+:/, ':').split('\n');
-      const where = at === undefined ? '' : `line ${at.line}, column ${at.col}: `;
-      return `${where}${(first ?? '').replace(/:$/, '')}${snippet.filter((l) => l.trim() !== '').map((l) => `\n      ${l}`).join('')}`;
+      const snippet = e.message.split('\n').slice(1);
+      return `${yamlErrorLine(e).replace(/:$/, '')}${snippet.filter((l) => l.trim() !== '').map((l) => `\n      ${l}`).join('')}`;
     });
     throw new AgentError('CONFIG', `${source} is not valid YAML:\n${lines.map((l) => `  ${l}`).join('\n')}`);
   }

@@ -1,3 +1,4 @@
+import type { YAMLError } from 'yaml';
 import type { z } from 'zod';
 
 /**
@@ -224,4 +225,14 @@ export function fileProblem(err: unknown): string {
     default:
       return (err as Error).message;
   }
+}
+
+/**
+ * A YAML syntax error as one line, `line 3, column 7: what`, without the position the parser
+ * also writes into its message (for configuration files and import files alike).
+ */
+export function yamlErrorLine(e: YAMLError): string {
+  const at = e.linePos?.[0];
+  const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?/, '');
+  return `${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}${first}`;
 }

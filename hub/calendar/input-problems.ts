@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatIssues, formatPath } from '../../agent/config/problems.js';
+import { formatIssues, formatPath, yamlErrorLine } from '../../agent/config/problems.js';
 import { HubError, type InputProblem } from '../errors.js';
 import { isLocalDate } from '../time/local-date.js';
 
@@ -17,11 +17,7 @@ import { isLocalDate } from '../time/local-date.js';
 export function parseYaml(text: string, source: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e): InputProblem => {
-      const at = e.linePos?.[0];
-      const first = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?/, '');
-      return { row: 0, field: '(file)', message: `${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}${first}` };
-    });
+    const problems = doc.errors.map((e): InputProblem => ({ row: 0, field: '(file)', message: yamlErrorLine(e) }));
     throw problemsError(source, problems);
   }
   return doc.toJS() as unknown;

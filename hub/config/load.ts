@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { fileProblem, formatIssues, formatPath, type Problem } from '../../agent/config/problems.js';
+import { fileProblem, formatIssues, formatPath, yamlErrorLine, type Problem } from '../../agent/config/problems.js';
 import { HubError } from '../errors.js';
 import { HubConfigSchema, type DetectionConfig, type ParsedHubConfig } from './schema.js';
 
@@ -60,11 +60,7 @@ export async function loadHubConfig(path: string): Promise<HubConfig> {
 export function parseHubConfig(text: string, baseDir: string, source = 'configuration'): HubConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      const first = e.message.split('\n')[0] ?? '';
-      return `  ${at === undefined ? '' : `line ${at.line}, column ${at.col}: `}${first.replace(/ at line \d+, column \d+:?/, '')}`;
-    });
+    const lines = doc.errors.map((e) => `  ${yamlErrorLine(e)}`);
     throw new HubError('CONFIG', `${source} is not valid YAML:\n${lines.join('\n')}`);
   }
   const raw: unknown = doc.toJS();

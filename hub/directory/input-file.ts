@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { yamlErrorLine } from '../../agent/config/problems.js';
 import { HubError, type InputProblem } from '../errors.js';
 
 /**
@@ -128,10 +129,7 @@ export function readYamlList(content: string | Uint8Array, fileName: string): Ya
   const lineCounter = new LineCounter();
   const doc = parseDocument(decodeUtf8(content, fileName), { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((e) => {
-      const line = e.linePos?.[0].line ?? 0;
-      return { row: 0, field: '(file)', message: `line ${line}: ${e.message.split('\n')[0] ?? e.message}` };
-    });
+    const problems = doc.errors.map((e) => ({ row: 0, field: '(file)', message: yamlErrorLine(e) }));
     throw new HubError('INVALID_INPUT', `${fileName} is not valid YAML: ${problems.map((p) => p.message).join('; ')}`, { problems });
   }
   visit(doc, {
