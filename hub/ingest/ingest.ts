@@ -30,20 +30,22 @@ export interface IngestOptions {
   now?: () => number;
 }
 
-export interface BatchIngested {
+/** A batch taken while paused: neither stored nor acknowledged. */
+export interface BatchHeld {
   site: string;
   gateway: string;
   epoch: number;
   seqFrom: number;
   seqTo: number;
+  /** The batch's valid punches (new and duplicate). */
+  punches: readonly ValidPunch[];
+}
+
+/** A batch stored and acknowledged. */
+export interface BatchIngested extends BatchHeld {
   stored: number;
   duplicates: number;
   rejected: number;
-  /** The batch's valid punches (new and duplicate). */
-  punches: readonly ValidPunch[];
-  /** Earliest and latest punch instants of this batch (for detection to look again). */
-  fromMs: number | null;
-  toMs: number | null;
 }
 
 export interface IngestStats {
@@ -60,15 +62,6 @@ export interface IngestStats {
  * reason in dead letters; one bad message never stops the stream. Messages are handled one at a
  * time and the broker's PUBACK goes out only after the handler returns, that is after the commit.
  */
-export interface BatchHeld {
-  site: string;
-  gateway: string;
-  epoch: number;
-  seqFrom: number;
-  seqTo: number;
-  punches: readonly ValidPunch[];
-}
-
 export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchHeld]; deadLetter: [{ topic: string; reason: string }] }> {
   readonly stats: IngestStats = { batches: 0, stored: 0, duplicates: 0, deadLetters: 0 };
   private client: MqttClient | undefined;
@@ -213,13 +206,7 @@ export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchH
             for (const r of message.rejects.slice(0, 3)) this.logger.warn({ topic, reason: r.reason }, 'punch parked in dead letters');
           }
           this.ack(site, gateway, { v: CONTRACT_VERSION, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, stored: result.stored, duplicates: result.duplicates });
-          let fromMs: number | null = null;
-          let toMs: number | null = null;
-          for (const p of message.punches) {
-            if (fromMs === null || p.atMs < fromMs) fromMs = p.atMs;
-            if (toMs === null || p.atMs > toMs) toMs = p.atMs;
-          }
-          this.emit('batch', { site, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, ...result, punches: message.punches, fromMs, toMs });
+          this.emit('batch', { site, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, ...result, punches: message.punches });
           return;
         }
       }
