@@ -62,7 +62,7 @@ export class HubDetectionPorts implements DetectionPorts {
   constructor(private readonly options: PortsOptions) {
     this.zones = new Map(options.sites.map((s) => [s.id, zone(s.timeZone)]));
     const { db } = options;
-    // Two single-column reads of the same index range: plucked values cost a third of row arrays.
+    // Two single-column reads of the same index range: about half the time of row arrays.
     const window = 'FROM punches WHERE site = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, user_id';
     this.s = {
       revision: db.prepare<[], number>('SELECT revision FROM directory_revision WHERE id = 1').pluck(),
