@@ -91,6 +91,22 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
     return found;
   }
 
+  /**
+   * Whether any shift of the date, at any of the employees' sites, has a window overlapping
+   * `[fromMs, toMs]`: when none does, no plan of theirs can, and nobody needs planning.
+   */
+  function anyShiftReaches(employees: readonly PlannedEmployee[], date: LocalDate, fromMs: number, toMs: number): boolean {
+    const sites = new Set<string>();
+    for (const e of employees) sites.add(e.site);
+    for (const site of sites) {
+      for (const shiftId of state.schedules.shifts.keys()) {
+        const s = instance(site, date, shiftId);
+        if (s.windowEndMs >= fromMs && s.windowStartMs <= toMs) return true;
+      }
+    }
+    return false;
+  }
+
   /** The date's decisions by pattern and site. */
   function decisionsOn(date: LocalDate): Map<string, Map<string, Decision>> {
     let byPattern = decisions.get(date);
@@ -153,6 +169,7 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
     workPlansReaching(employees, date, fromMs, toMs) {
       const day = parseLocalDate(date);
       fresh();
+      if (!anyShiftReaches(employees, day, fromMs, toMs)) return [];
       const byPattern = decisionsOn(day);
       const plans: DayPlan[] = [];
       for (const e of employees) {

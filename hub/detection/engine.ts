@@ -9,7 +9,7 @@ import { InstanceHistory } from './history.js';
 import { applyNoShow } from './no-show-events.js';
 import type { DetectionPorts, DetectionSite } from './ports.js';
 import { reclassifyEvaluations } from './reclassify.js';
-import { DetectionStore, noShowKey } from './store.js';
+import { DetectionStore } from './store.js';
 import { syncThresholds } from './thresholds.js';
 import { isFinal, type EventChange, type FinalClassification, type InstanceChange } from './types.js';
 
@@ -175,7 +175,7 @@ export class DetectionEngine {
     for (const { plan, shift, classification: c, noShow } of evaluations) {
       if (c === null || (stored.size > 0 && stored.has(`${plan.employeeId}\u0000${plan.date}`))) continue;
       if (noShow !== null && shift !== null) {
-        const existing = noShows.get(noShowKey(plan.employeeId, plan.date, shift.shiftId));
+        const existing = noShows.get(plan.employeeId)?.find((e) => e.date === plan.date && e.shiftId === shift.shiftId);
         const changed = applyNoShow(this.store, { employeeId: plan.employeeId, siteId, date: plan.date, shift }, existing, noShow, nowMs, z);
         if (changed !== null) events.push(changed);
       }

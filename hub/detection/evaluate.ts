@@ -66,7 +66,7 @@ export function evaluateDays(req: EvaluateRequest): Evaluation[] {
     shiftTo = Math.max(shiftTo, plan.shift.endMs);
   }
   // Punch instants of work[i], at the same index.
-  let punchTimes: (number[] | undefined)[] = [];
+  let punchTimes: (readonly number[] | undefined)[] = [];
   const leaveOf = new Map<string, LeaveInterval[]>();
   if (work.length > 0) {
     // Shifts of the days around compete for punches only where their windows reach into the span

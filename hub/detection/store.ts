@@ -95,10 +95,10 @@ export class DetectionStore {
     return this.s.setEventState.run({ ...rest, dates: dates === undefined ? null : JSON.stringify(dates), dueMs: dueMs ?? null }).changes === 1;
   }
 
-  /** No-show events of a site's instances dated in a range, by `noShowKey`. */
-  siteNoShows(siteId: string, from: LocalDate, to: LocalDate): Map<string, DetectionEvent> {
-    const map = new Map<string, DetectionEvent>();
-    for (const r of this.s.siteNoShows.all(siteId, from, to) as EventRow[]) map.set(noShowKey(r.employee_id, r.date, r.shift_id), toEvent(r));
+  /** No-show events of a site's instances dated in a range, per employee (looked up without building a key per instance). */
+  siteNoShows(siteId: string, from: LocalDate, to: LocalDate): Map<string, DetectionEvent[]> {
+    const map = new Map<string, DetectionEvent[]>();
+    for (const r of this.s.siteNoShows.all(siteId, from, to) as EventRow[]) appendTo(map, r.employee_id, toEvent(r));
     return map;
   }
 

@@ -50,4 +50,25 @@ describe('assignPunches', () => {
     const got = assignPunches([a], punchTimes([punch('e1', '2026-03-02', '18:00'), punch('e1', '2026-03-02', '09:00'), punch('e1', '2026-03-02', '12:00')]));
     expect(got[0]).toEqual([at('2026-03-02', '09:00'), at('2026-03-02', '12:00'), at('2026-03-02', '18:00')]);
   });
+  it('splits one person\'s punches between instances whose windows are apart, listed in any order', () => {
+    // Day shifts 09:00-18:00 (windows 05:00-22:00) on three dates: the windows never meet.
+    const mon = target('e1', '2026-03-02', '09:00', '18:00');
+    const tue = target('e1', '2026-03-03', '09:00', '18:00');
+    const wed = target('e1', '2026-03-04', '09:00', '18:00');
+    const other = target('e2', '2026-03-03', '09:00', '18:00');
+    const punches = [
+      punch('e1', '2026-03-02', '04:00'),
+      punch('e1', '2026-03-02', '08:55'),
+      punch('e1', '2026-03-02', '18:05'),
+      punch('e1', '2026-03-02', '23:30'),
+      punch('e1', '2026-03-04', '05:00'),
+      punch('e1', '2026-03-04', '22:00'),
+      punch('e2', '2026-03-03', '09:01'),
+    ];
+    const [forWed, forOther, forMon, forTue] = assignPunches([wed, other, mon, tue], punchTimes(punches));
+    expect(forMon).toEqual([at('2026-03-02', '08:55'), at('2026-03-02', '18:05')]);
+    expect(forTue).toBeUndefined();
+    expect(forWed).toEqual([at('2026-03-04', '05:00'), at('2026-03-04', '22:00')]);
+    expect(forOther).toEqual([at('2026-03-03', '09:01')]);
+  });
 });
