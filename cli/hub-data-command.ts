@@ -36,22 +36,25 @@ Options:
   --out FILE              write the report there (default: stdout; xlsx needs --out)
 `;
 
-function withModules<T>(configPath: string, fn: (m: HubModules, zoneOf: (site: string) => ReturnType<typeof zone>) => T): Promise<T> {
-  return loadHubConfig(configPath).then((config) => {
-    const logger = pino({ level: 'warn' }, process.stderr);
-    const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger });
-    try {
-      const zones = new Map(config.sites.map((s) => [s.id, zone(s.timeZone)]));
-      const zoneOf = (site: string) => {
-        const z = zones.get(site);
-        if (z === undefined) throw new HubError('CONFIG', `site "${site}" is not in ${configPath}`);
-        return z;
-      };
-      return fn(openModules({ db, config, logger }), zoneOf);
-    } finally {
-      db.close();
-    }
-  });
+async function withModules<T>(configPath: string, fn: (m: HubModules, zoneOf: (site: string) => ReturnType<typeof zone>) => T): Promise<T> {
+  const config = await loadHubConfig(configPath);
+  const logger = pino({ level: 'warn' }, process.stderr);
+  const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger });
+  let modules: HubModules | undefined;
+  try {
+    const zones = new Map(config.sites.map((s) => [s.id, zone(s.timeZone)]));
+    const zoneOf = (site: string) => {
+      const z = zones.get(site);
+      if (z === undefined) throw new HubError('CONFIG', `site "${site}" is not in ${configPath}`);
+      return z;
+    };
+    modules = openModules({ db, config, logger });
+    return fn(modules, zoneOf);
+  } finally {
+    // Workers first: the last connection to close is the one that folds the WAL back in.
+    await modules?.close();
+    db.close();
+  }
 }
 
 export async function runImportCommand(argv: string[]): Promise<void> {

@@ -72,6 +72,8 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
       if (b.tls !== undefined) connection.tls = b.tls;
     }
     const modules = openModules({ db, config, logger, hubId: connection.clientId });
+    stack.push(() => modules.close());
+    modules.startWorkers();
     const ingest = new Ingest({ connection, gateways, punches: modules.punches, health: modules.health, logger });
     await ingest.start();
     stack.push(() => ingest.close());

@@ -30,7 +30,7 @@ export async function benchHub(say: (line: string) => void, rounds = 3, employee
   say('| batch | synchronous | punches/s | runs |\n|---:|---|---:|---|');
   for (const r of ingest) say(`| ${r.batchSize} | ${r.synchronous} | ${r.punchesPerSecond.toLocaleString('en-US')} | ${r.runs.map((x) => x.toLocaleString('en-US')).join(' / ')} |`);
 
-  const daily = benchDaily(employees, rounds);
+  const daily = await benchDaily(employees, rounds);
   say(`\nhub: the day's detection and the month's counts, ${employees.toLocaleString('en-US')} employees (${daily.punchesStored.toLocaleString('en-US')} punches stored), median of ${rounds}`);
   say('| hub start (ms) | detection run (ms) | month counts (ms) | run + counts (ms) | peak RSS MB |\n|---:|---:|---:|---:|---:|');
   say(`| ${daily.median.startMs} | ${daily.median.detectionMs} | ${daily.median.monthCountsMs} | ${daily.median.totalMs} | ${daily.median.peakRssMB} |`);

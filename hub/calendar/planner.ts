@@ -32,6 +32,12 @@ export interface Planner {
    * rest, or work where no punch of the span can reach).
    */
   workPlansReaching(employees: readonly PlannedEmployee[], date: LocalDate, fromMs: number, toMs: number): DayPlan[];
+  /**
+   * From the earliest window start to the latest window end of every shift on the dates at the
+   * employees' sites, worked by anyone or not: every work plan of theirs on those dates has its
+   * window within it. Null when no shift is stored.
+   */
+  windowSpan(employees: readonly PlannedEmployee[], dates: readonly LocalDate[]): { fromMs: number; toMs: number } | null;
   /** Every date from `from` to `to`, both included. */
   planRange(employee: PlannedEmployee, from: LocalDate, to: LocalDate): DayPlan[];
   /** Re-reads schedules and overrides now. */
@@ -92,19 +98,39 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
   }
 
   /**
-   * Whether any shift of the date, at any of the employees' sites, has a window overlapping
-   * `[fromMs, toMs]`: when none does, no plan of theirs can, and nobody needs planning.
+   * Whether any pattern works the date at any of the sites with a shift whose window overlaps
+   * `[fromMs, toMs]` (a handful of decisions): when none does, no plan can, and nobody is planned.
    */
-  function anyShiftReaches(employees: readonly PlannedEmployee[], date: LocalDate, fromMs: number, toMs: number): boolean {
-    const sites = new Set<string>();
-    for (const e of employees) sites.add(e.site);
-    for (const site of sites) {
-      for (const shiftId of state.schedules.shifts.keys()) {
-        const s = instance(site, date, shiftId);
-        if (s.windowEndMs >= fromMs && s.windowStartMs <= toMs) return true;
+  function anyWorkReaches(byPattern: Map<string, Map<string, Decision>>, sites: ReadonlySet<string>, date: LocalDate, fromMs: number, toMs: number): boolean {
+    for (const patternId of state.schedules.patterns.keys()) {
+      for (const site of sites) {
+        let shift: ShiftInstance | undefined;
+        try {
+          shift = decide(byPattern, patternId, site, date).shift;
+        } catch {
+          // A pattern nobody here may follow cannot be decided (a year without holiday data):
+          // plan everyone, where only the patterns in use count.
+          return true;
+        }
+        if (shift !== undefined && shift.windowEndMs >= fromMs && shift.windowStartMs <= toMs) return true;
       }
     }
     return false;
+  }
+
+  function windowSpan(sites: ReadonlySet<string>, dates: readonly LocalDate[]): { fromMs: number; toMs: number } | null {
+    let fromMs = Infinity;
+    let toMs = -Infinity;
+    for (const site of sites) {
+      for (const date of dates) {
+        for (const shiftId of state.schedules.shifts.keys()) {
+          const s = instance(site, date, shiftId);
+          if (s.windowStartMs < fromMs) fromMs = s.windowStartMs;
+          if (s.windowEndMs > toMs) toMs = s.windowEndMs;
+        }
+      }
+    }
+    return fromMs <= toMs ? { fromMs, toMs } : null;
   }
 
   /** The date's decisions by pattern and site. */
@@ -163,16 +189,18 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
       fresh();
       const byPattern = decisionsOn(day);
       const plans: DayPlan[] = [];
-      for (const e of employees) plans.push(planOne(e, day, byPattern));
+      // Indexed: for-of allocates per element until the code is optimized (100,000 employees).
+      for (let i = 0; i < employees.length; i++) plans.push(planOne(employees[i]!, day, byPattern));
       return plans;
     },
     workPlansReaching(employees, date, fromMs, toMs) {
       const day = parseLocalDate(date);
       fresh();
-      if (!anyShiftReaches(employees, day, fromMs, toMs)) return [];
       const byPattern = decisionsOn(day);
+      if (!anyWorkReaches(byPattern, sitesOf(employees), day, fromMs, toMs)) return [];
       const plans: DayPlan[] = [];
-      for (const e of employees) {
+      for (let i = 0; i < employees.length; i++) {
+        const e = employees[i]!;
         if ((e.hireDate !== null && day < e.hireDate) || (e.endDate !== null && day > e.endDate)) continue;
         const assignment = covering(state.schedules.assignments.get(e.id), day);
         if (assignment === undefined) continue;
@@ -181,6 +209,10 @@ export function createPlanner(db: HubDatabase, options: PlannerOptions): Planner
         plans.push(planOne(e, day, byPattern));
       }
       return plans;
+    },
+    windowSpan(employees, dates) {
+      fresh();
+      return windowSpan(sitesOf(employees), dates.map(parseLocalDate));
     },
     planRange(employee, from, to) {
       const [first, last] = [parseLocalDate(from), parseLocalDate(to)];
@@ -212,6 +244,18 @@ function load(db: HubDatabase): PlannerState {
   const read = db.transaction(() => ({ version: calendarVersion(db), schedules: loadSchedules(db), overrides: loadOverrides(db) }));
   const snapshot = read.deferred();
   return { version: snapshot.version, schedules: snapshot.schedules, statutory: new StatutoryCalendar(packageHolidays(), snapshot.overrides) };
+}
+
+/** The employees' sites, worked out once per list (a run asks with the same list for each date). */
+const sitesOfList = new WeakMap<readonly PlannedEmployee[], ReadonlySet<string>>();
+function sitesOf(employees: readonly PlannedEmployee[]): ReadonlySet<string> {
+  let sites = sitesOfList.get(employees);
+  if (sites === undefined) {
+    const found = new Set<string>();
+    for (let i = 0; i < employees.length; i++) found.add(employees[i]!.site);
+    sitesOfList.set(employees, (sites = found));
+  }
+  return sites;
 }
 
 /** The assignment whose from..to holds the date (assignments of one employee never overlap). */

@@ -40,22 +40,22 @@
  */
 import type { DayPlan, ShiftInstance } from '../model/day-plan.js';
 import type { LeaveCover } from './leave-cover.js';
-import type { Classification, InstanceStatus } from './types.js';
+import { PENDING, type FinalStatus, type Judgement } from './types.js';
 
 const MINUTE_MS = 60_000;
 /** Punches this close to the first one are the same tap repeated. */
 export const REPEAT_TAP_MINUTES = 5;
 
 /** Classifies a work plan from its assigned punch instants (ascending) and how leave covers it. */
-export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): Classification {
+export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): Judgement {
   const s = plan.shift;
+  if (decisionMs < s.windowEndMs) return PENDING;
   const first = punchTimes[0];
   const last = punchTimes[punchTimes.length - 1];
-  let status: InstanceStatus = 'pending';
+  let status: FinalStatus;
   let lateMinutes = 0;
   let earlyMinutes = 0;
-  if (decisionMs < s.windowEndMs) status = 'pending';
-  else if (cover.whole) status = 'on_leave';
+  if (cover.whole) status = 'on_leave';
   else if (first === undefined || last === undefined) status = 'absent';
   else if (last - first <= REPEAT_TAP_MINUTES * MINUTE_MS) status = 'missing_punch';
   else {
@@ -81,13 +81,14 @@ export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTim
 }
 
 /** A rest or holiday day: final once its local day has ended at decision time. */
-export function classifyDayOff(plan: DayPlan, dayKind: 'rest' | 'holiday', dayEndMs: number, decisionMs: number): Classification {
+export function classifyDayOff(plan: DayPlan, dayKind: 'rest' | 'holiday', dayEndMs: number, decisionMs: number): Judgement {
+  if (decisionMs < dayEndMs) return PENDING;
   return {
     employeeId: plan.employeeId,
     date: plan.date,
     shiftId: '',
     dayKind,
-    status: decisionMs < dayEndMs ? 'pending' : 'rest',
+    status: 'rest',
     startMs: null,
     endMs: null,
     firstPunchMs: null,

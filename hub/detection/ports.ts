@@ -19,6 +19,11 @@ export interface DetectionPorts {
   plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[];
   /** The work plans of the listed employees on a date whose punch window overlaps `[fromMs, toMs]`. */
   workPlansReaching(employeeIds: readonly string[], date: LocalDate, fromMs: number, toMs: number): readonly DayPlan[];
+  /**
+   * Optional: evaluation of these employees on these dates is about to ask for their punches (up
+   * to `untilMs` at most), so an adapter may start reading them while the plans are made.
+   */
+  prefetchPunches?(employeeIds: readonly string[], dates: readonly LocalDate[], untilMs: number): void;
   /** Instants of punches with `fromMs <= atMs <= toMs`, per employee (ascending), of the listed employees or of everyone. */
   punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes;
   /** Approved leave overlapping `[fromMs, toMs)`, of the listed employees or of everyone. */

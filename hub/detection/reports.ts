@@ -145,8 +145,9 @@ export class DetectionReports {
   }
 
   private scope(query: AbsenceQuery): Map<string, DetectionEmployee> {
-    const employees = this.ports.employees(query.site);
-    return new Map(employees.filter((e) => query.department === undefined || e.department === query.department).map((e) => [e.employeeId, e]));
+    const scope = new Map<string, DetectionEmployee>();
+    for (const e of this.ports.employees(query.site)) if (query.department === undefined || e.department === query.department) scope.set(e.employeeId, e);
+    return scope;
   }
 }
 

@@ -33,7 +33,20 @@ export interface Classification {
 /** A classification that is over and can be stored. */
 export type FinalClassification = Classification & { status: FinalStatus };
 
-export function isFinal(c: Classification): c is FinalClassification {
+/**
+ * An instance not over yet, or whose punches may still arrive: nothing is stored for it, so it
+ * carries nothing (one shared value: a run judging a day that has begun makes 100,000 of them).
+ */
+export interface Pending {
+  readonly status: 'pending';
+}
+
+export const PENDING: Pending = Object.freeze({ status: 'pending' });
+
+/** What judging an instance gives at decision time. */
+export type Judgement = FinalClassification | Pending;
+
+export function isFinal(c: Judgement): c is FinalClassification {
   return c.status !== 'pending';
 }
 

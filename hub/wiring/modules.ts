@@ -13,6 +13,7 @@ import type { LeaveChange } from '../leave/types.js';
 import type { LocalDate } from '../time/local-date.js';
 import { zone } from '../time/zone.js';
 import { HubDetectionPorts } from './detection-ports.js';
+import { PunchPrefetch } from './punch-prefetch.js';
 
 export interface HubModules {
   db: HubDatabase;
@@ -28,6 +29,10 @@ export interface HubModules {
   runDetection(nowMs?: number): TickResult;
   /** Re-judges an employee's dates (leave approved or cancelled later, a late punch). */
   reclassify(employeeId: string, from: LocalDate, to: LocalDate, nowMs?: number): ReclassifyResult;
+  /** Starts the punch prefetch worker now (a long-running hub at start; others start it at the first detection run). */
+  startWorkers(): void;
+  /** Stops the punch prefetch worker; the database stays open (its owner closes it). */
+  close(): Promise<void>;
 }
 
 export interface ModulesOptions {
@@ -59,7 +64,8 @@ export function openModules(options: ModulesOptions): HubModules {
   });
   const punches = new PunchStore(db, options.hubId);
   const health = new HealthStore(db);
-  const ports = new HubDetectionPorts({ db, sites: config.sites, leave, planner, health });
+  const prefetch = PunchPrefetch.forDatabase(db, logger);
+  const ports = new HubDetectionPorts({ db, sites: config.sites, leave, planner, health, ...(prefetch === undefined ? {} : { prefetch }) });
   const rules = { thresholds: config.detection.thresholds, restBreaksRun: config.detection.restBreaksRun, leaveBreaksRun: config.detection.leaveBreaksRun };
   const engine = new DetectionEngine({ db, ports, logger, clock, ...rules, ...(config.detection.startDate === undefined ? {} : { startDate: config.detection.startDate }) });
   const reports = new DetectionReports({ db, ports, ...rules });
@@ -96,5 +102,7 @@ export function openModules(options: ModulesOptions): HubModules {
       return engine.tick(nowMs);
     },
     reclassify,
+    startWorkers: () => prefetch?.start(),
+    close: async () => prefetch?.close(),
   };
 }

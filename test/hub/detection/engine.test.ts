@@ -63,7 +63,7 @@ describe('DetectionEngine.tick', () => {
   it('reads each kind of input in bulk: plans once per date, punches and leave once per batch', () => {
     h = harness(['e1', 'e2', 'e3']);
     tickAt(MON, '23:00');
-    expect(h.ports.calls).toEqual(['employees:s1', 'plans:2026-03-02', 'plans:2026-03-01', 'plans:2026-03-03', 'punches', 'leave']);
+    expect(h.ports.calls).toEqual(['employees:s1', 'plans:2026-03-02', 'plans:2026-03-01', 'plans:2026-03-03', 'leave', 'punches']);
   });
 
   it('catches up after downtime in batches, with the same result as daily runs', () => {
