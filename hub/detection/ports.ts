@@ -15,6 +15,8 @@ export interface DetectionPorts {
   employees(siteId?: string): readonly DetectionEmployee[];
   /** One employee, or undefined when the directory has no such id. */
   employee(employeeId: string): DetectionEmployee | undefined;
+  /** Every employee by id, at one moment: for looking up many (a report), one read of the directory. */
+  employeeIndex(): ReadonlyMap<string, DetectionEmployee>;
   /** One plan per listed employee for a local date (employees without one are left out). */
   plans(employeeIds: readonly string[], date: LocalDate): readonly DayPlan[];
   /** The work plans of the listed employees on a date whose punch window overlaps `[fromMs, toMs]`. */

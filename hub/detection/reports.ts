@@ -44,7 +44,7 @@ export interface DepartmentAbsence {
 
 export interface ReportOptions {
   db: HubDatabase;
-  ports: Pick<DetectionPorts, 'employees'>;
+  ports: Pick<DetectionPorts, 'employees' | 'employeeIndex'>;
   thresholds?: { consecutive?: number; monthly?: number };
   restBreaksRun?: boolean;
   leaveBreaksRun?: boolean;
@@ -52,7 +52,7 @@ export interface ReportOptions {
 
 /** Read-only queries over detection's tables for HR reports; give it the engine's counting options. */
 export class DetectionReports {
-  private readonly ports: Pick<DetectionPorts, 'employees'>;
+  private readonly ports: Pick<DetectionPorts, 'employees' | 'employeeIndex'>;
   private readonly rules: CountRules;
   private readonly history: InstanceHistory;
   private readonly s: ReturnType<typeof prepare>;
@@ -81,12 +81,17 @@ export class DetectionReports {
   }
 
   private count(query: AbsenceQuery, from: LocalDate, to: LocalDate): EmployeeAbsence[] {
-    const scope = this.scope(query);
+    // Looked up in the directory's index: only the absent are asked about, not 100,000 copied.
+    const index = this.ports.employeeIndex();
+    const inScope = (employeeId: string): DetectionEmployee | undefined => {
+      const e = index.get(employeeId);
+      return e !== undefined && (query.site === undefined || e.siteId === query.site) && (query.department === undefined || e.department === query.department) ? e : undefined;
+    };
     const monthFrom = `${monthOf(from)}-01`;
     const byEmployee = new Map<string, EmployeeAbsence>();
     const entry = (employeeId: string): EmployeeAbsence | undefined => {
       let e = byEmployee.get(employeeId);
-      const who = scope.get(employeeId);
+      const who = inScope(employeeId);
       if (e === undefined && who !== undefined) {
         e = { employeeId, siteId: who.siteId, department: who.department, absentDays: 0, absentDates: [], run: { days: 0, firstDate: null }, months: [], reachesConsecutive: false, reachesMonthly: false };
         byEmployee.set(employeeId, e);
@@ -98,10 +103,12 @@ export class DetectionReports {
     const recentFrom = addDays(to, 1 - MAX_GAP_DAYS);
     const candidates: string[] = [];
     const absent = this.history.absentDates(monthFrom < recentFrom ? monthFrom : recentFrom, to, query.site === undefined ? {} : { siteId: query.site });
-    for (const [employeeId, dates] of absent) {
-      if (!scope.has(employeeId)) continue;
+    // forEach, not for-of: no entry array per employee.
+    absent.forEach((dates, employeeId) => {
+      if (inScope(employeeId) === undefined) return;
       if (dates[dates.length - 1]! >= recentFrom) candidates.push(employeeId);
-      for (const date of dates) {
+      for (let i = 0; i < dates.length; i++) {
+        const date = dates[i]!;
         if (date < monthFrom) continue;
         const e = entry(employeeId)!;
         if (date >= from) e.absentDates.push(date);
@@ -110,12 +117,12 @@ export class DetectionReports {
         if (m === undefined) e.months.push({ month, absentDays: 1 });
         else m.absentDays++;
       }
-    }
+    });
     // Their days walking back from `to` to the last breaking day hold the run.
-    for (const [employeeId, walked] of this.history.walk(candidates, to, 'back', runBreakers(this.rules))) {
+    this.history.walk(candidates, to, 'back', runBreakers(this.rules)).forEach((walked, employeeId) => {
       const run = absentRuns(walked.reverse(), this.rules).at(-1);
       if (run !== undefined) entry(employeeId)!.run = { days: run.length, firstDate: run[0]! };
-    }
+    });
     for (const e of byEmployee.values()) {
       e.absentDays = e.absentDates.length;
       e.reachesConsecutive = e.run.days >= this.rules.thresholds.consecutive;

@@ -87,6 +87,10 @@ export class HubDetectionPorts implements DetectionPorts {
     return this.directory().byId.get(employeeId);
   }
 
+  employeeIndex(): ReadonlyMap<string, DetectionEmployee> {
+    return this.directory().byId;
+  }
+
   employees(siteId?: string): readonly DetectionEmployee[] {
     const view = this.directory();
     return siteId === undefined ? view.all : (view.bySite.get(siteId) ?? NOBODY);

@@ -115,6 +115,10 @@ export class FakePorts implements DetectionPorts {
     return this.employees().find((e) => e.employeeId === employeeId);
   }
 
+  employeeIndex(): ReadonlyMap<string, DetectionEmployee> {
+    return new Map(this.employees().map((e) => [e.employeeId, e]));
+  }
+
   employees(siteId?: string): readonly DetectionEmployee[] {
     this.calls.push(`employees:${siteId ?? '*'}`);
     return this.employeeList.filter((e) => siteId === undefined || e.siteId === siteId);
