@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HubConfig } from '../../../hub/config/load.js';
 import { openHubDatabase, type HubDatabase } from '../../../hub/db/database.js';
 import { Directory } from '../../../hub/directory/directory.js';
 import { openModules, type HubModules } from '../../../hub/wiring/modules.js';
 import { silent, tempDir } from '../../helpers/temp.js';
+import { at, EMPLOYEE_HEADER, TWO_SITES } from './two-sites.js';
 
-const at = (local: string): number => Date.parse(`${local}+08:00`);
-const config: Pick<HubConfig, 'sites' | 'detection'> = {
-  sites: [
-    { id: 'north', timeZone: 'Asia/Shanghai', gateways: [{ id: 'gw1', password: 'unused' }] },
-    { id: 'south', timeZone: 'Asia/Shanghai', gateways: [{ id: 'gw1', password: 'unused' }] },
-  ],
-  detection: { intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true },
-};
-const HEADER = 'id,name,department,manager,site,hire_date,end_date,terminal_ids';
+const config = TWO_SITES;
+const HEADER = EMPLOYEE_HEADER;
 
 describe('detection ports on the hub database', () => {
   const dir = tempDir('ports-');

@@ -1,23 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { importSchedules, setAssignment } from '../../../hub/calendar/schedules-store.js';
-import type { HubConfig } from '../../../hub/config/load.js';
 import { openHubDatabase, type HubDatabase } from '../../../hub/db/database.js';
 import { HubDetectionPorts } from '../../../hub/wiring/detection-ports.js';
 import { openModules, type HubModules } from '../../../hub/wiring/modules.js';
 import { PunchPrefetch, type PunchSpan } from '../../../hub/wiring/punch-prefetch.js';
 import { groupPunchWindow, PUNCH_WINDOW_SQL, type PunchWindow } from '../../../hub/wiring/punch-window.js';
 import { silent, tempDir } from '../../helpers/temp.js';
+import { at, EMPLOYEE_HEADER, TWO_SITES } from './two-sites.js';
 
-const at = (local: string): number => Date.parse(`${local}+08:00`);
-const config: Pick<HubConfig, 'sites' | 'detection'> = {
-  sites: [
-    { id: 'north', timeZone: 'Asia/Shanghai', gateways: [{ id: 'gw1', password: 'unused' }] },
-    { id: 'south', timeZone: 'Asia/Shanghai', gateways: [{ id: 'gw1', password: 'unused' }] },
-  ],
-  detection: { intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true },
-};
-const HEADER = 'id,name,department,manager,site,hire_date,end_date,terminal_ids';
+const config = TWO_SITES;
+const HEADER = EMPLOYEE_HEADER;
 /** More than the ports look up one by one: the window is read whole. */
 const PEOPLE = 40;
 const FROM = at('2026-03-31T00:00:00');
