@@ -76,4 +76,20 @@ describe('detection ports on the hub database', () => {
     punch(h, 'south', '5', '2026-03-31T08:00:00');
     expect(Object.fromEntries(h.ports.punches(at('2026-03-31T00:00:00'), at('2026-03-31T23:00:00')))).toEqual({ B: [at('2026-03-31T08:00:00')] });
   });
+  it('reads leave of a few employees by name and of many by the span, keeping only those listed', () => {
+    const h = hub('leave.sqlite');
+    const rows = [HEADER];
+    for (let i = 0; i < 40; i++) rows.push(`P${i},Person ${i},,,${i < 30 ? 'north' : 'south'},2020-01-01,,${i < 30 ? 'north' : 'south'}:${i + 1}`);
+    h.directory.importEmployees(rows.join('\n'), { fileName: 'people.csv' });
+    for (const employee of ['P1', 'P2', 'P35']) h.leave.addLeave({ employee, kind: 'annual', from: '2026-03-31' }, 'hr');
+    h.leave.addLeave({ employee: 'P3', kind: 'annual', from: '2026-04-10' }, 'hr'); // outside the span
+    const span = [at('2026-03-31T00:00:00'), at('2026-04-01T00:00:00')] as const;
+    const whose = (ids?: string[]): string[] => h.ports.leave(...span, ids).map((l) => l.employeeId);
+    expect(whose()).toEqual(['P1', 'P2', 'P35']);
+    expect(whose(['P2', 'P3'])).toEqual(['P2']);
+    const north = h.ports.employees('north').map((e) => e.employeeId);
+    expect(north).toHaveLength(30);
+    expect(whose(north)).toEqual(['P1', 'P2']);
+    expect(whose([...north, 'P35', 'X1', 'X2'])).toEqual(['P1', 'P2', 'P35']);
+  });
 });
