@@ -27,12 +27,26 @@ export interface PortsOptions {
 /** Whoever held a terminal user id at a site, and when they were employed. */
 interface Holder {
   employeeId: string;
+  /** The employee's position in the view. */
+  index: number;
   hireDate: LocalDate;
   endDate: LocalDate | null;
+  /** This is the employee's only terminal user id (their punches come from it alone). */
+  onlyId: boolean;
 }
 
 /** An employee as both the planner and detection see them (the directory always has a hire date). */
-type ViewEmployee = PlannedEmployee & DetectionEmployee & { hireDate: LocalDate };
+type ViewEmployee = PlannedEmployee & DetectionEmployee & { hireDate: LocalDate; index: number };
+
+/** A list of employee ids as one run asks with it, for every batch of dates: resolved once. */
+interface Listing {
+  ids: readonly string[];
+  view: DirectoryView;
+  /** The listed employees the directory knows. */
+  employees: PlannedEmployee[];
+  /** By view position: 1 for a listed employee. */
+  listed: Uint8Array;
+}
 
 /** The directory as detection needs it, read at one revision. */
 interface DirectoryView {
@@ -59,8 +73,7 @@ const NOBODY: readonly DetectionEmployee[] = [];
  */
 export class HubDetectionPorts implements DetectionPorts {
   private view: DirectoryView | undefined;
-  private planned: { ids: readonly string[]; view: DirectoryView; employees: PlannedEmployee[] } | undefined;
-  private wanted: { ids: readonly string[]; set: ReadonlySet<string> } | undefined;
+  private listed: Listing | undefined;
   private readonly zones: Map<string, Zone>;
   private readonly s;
 
@@ -125,14 +138,14 @@ export class HubDetectionPorts implements DetectionPorts {
   punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes {
     if (employeeIds !== undefined && employeeIds.length <= FEW_EMPLOYEES) return this.punchesOf(employeeIds, fromMs, toMs);
     const { holders } = this.directory();
-    const wanted = employeeIds === undefined ? undefined : this.wantedSet(employeeIds);
+    const listed = employeeIds === undefined ? undefined : this.listing(employeeIds).listed;
     const out = new Map<string, number[]>();
-    const add = (employeeId: string, times: number[]): void => {
-      if (wanted !== undefined && !wanted.has(employeeId)) return;
-      const before = out.get(employeeId);
-      // Ids at two sites: the same person's punches from both, in time order.
-      if (before === undefined) out.set(employeeId, times);
-      else out.set(employeeId, [...before, ...times].sort((a, b) => a - b));
+    const add = (h: Holder, times: number[]): void => {
+      if (listed !== undefined && listed[h.index] !== 1) return;
+      // Someone with several ids (two sites): their punches from all of them, in time order.
+      const before = h.onlyId ? undefined : out.get(h.employeeId);
+      if (before === undefined) out.set(h.employeeId, times);
+      else out.set(h.employeeId, [...before, ...times].sort((a, b) => a - b));
     };
     const prefetched = this.options.prefetch?.take(this.windowSpans(fromMs, toMs));
     for (const [site, z] of this.zones) {
@@ -156,12 +169,12 @@ export class HubDetectionPorts implements DetectionPorts {
           add(sole, held);
           continue;
         }
-        const byHolder = new Map<string, number[]>();
+        const byHolder = new Map<Holder, number[]>();
         for (let i = a; i < b; i++) {
-          const employeeId = holderOn(list, z.local(times[i]!).date);
-          if (employeeId !== undefined) appendTo(byHolder, employeeId, times[i]!);
+          const holder = holderOn(list, z.local(times[i]!).date);
+          if (holder !== undefined) appendTo(byHolder, holder, times[i]!);
         }
-        for (const [employeeId, held] of byHolder) add(employeeId, held);
+        for (const [holder, held] of byHolder) add(holder, held);
       }
     }
     return out;
@@ -187,9 +200,9 @@ export class HubDetectionPorts implements DetectionPorts {
         const z = this.zones.get(site);
         const list = holders.get(site)?.get(userId);
         if (z === undefined || list === undefined) continue;
-        const sole = soleHolder(list, { from: z.local(fromMs).date, to: z.local(toMs).date }) === employeeId;
+        const sole = soleHolder(list, { from: z.local(fromMs).date, to: z.local(toMs).date })?.employeeId === employeeId;
         for (const atMs of this.s.userPunches.all(site, fromMs, toMs, userId)) {
-          if (sole || holderOn(list, z.local(atMs).date) === employeeId) times.push(atMs);
+          if (sole || holderOn(list, z.local(atMs).date)?.employeeId === employeeId) times.push(atMs);
         }
       }
       if (times.length > 0) out.set(employeeId, ids.length > 1 ? times.sort((a, b) => a - b) : times);
@@ -206,8 +219,9 @@ export class HubDetectionPorts implements DetectionPorts {
     const zoneOf = (site: string): Zone => this.zones.get(site) ?? zone('+00:00');
     if (employeeIds === undefined) return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf });
     if (employeeIds.length <= FEW_EMPLOYEES) return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf, employeeIds });
-    const wanted = this.wantedSet(employeeIds);
-    return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf }).filter((l) => wanted.has(l.employeeId));
+    const { byId } = this.directory();
+    const { listed } = this.listing(employeeIds);
+    return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf }).filter((l) => listed[byId.get(l.employeeId)?.index ?? -1] === 1);
   }
 
   watermark(siteId: string): number | undefined {
@@ -216,24 +230,26 @@ export class HubDetectionPorts implements DetectionPorts {
     return this.options.health.watermark(siteId, site.gateways.map((g) => g.id)) ?? undefined;
   }
 
-  /** The list as a set; a run asks with the same list for each batch of dates, made once. */
-  private wantedSet(employeeIds: readonly string[]): ReadonlySet<string> {
-    if (this.wanted?.ids !== employeeIds) this.wanted = { ids: employeeIds, set: new Set(employeeIds) };
-    return this.wanted.set;
+  /** The listed employees the directory knows. */
+  private plannedEmployees(employeeIds: readonly string[]): PlannedEmployee[] {
+    return this.listing(employeeIds).employees;
   }
 
-  /** The listed employees the directory knows; a run asks for several dates with the same list, looked up once. */
-  private plannedEmployees(employeeIds: readonly string[]): PlannedEmployee[] {
+  /** The list resolved against the directory, once per list and revision (a run asks with the same list throughout). */
+  private listing(employeeIds: readonly string[]): Listing {
     const view = this.directory();
-    if (this.planned?.ids !== employeeIds || this.planned.view !== view) {
+    if (this.listed?.ids !== employeeIds || this.listed.view !== view) {
       const employees: PlannedEmployee[] = [];
+      const listed = new Uint8Array(view.all.length);
       for (let i = 0; i < employeeIds.length; i++) {
         const e = view.byId.get(employeeIds[i]!);
-        if (e !== undefined) employees.push(e);
+        if (e === undefined) continue;
+        if (listed[e.index] === 0) employees.push(e);
+        listed[e.index] = 1;
       }
-      this.planned = { ids: employeeIds, view, employees };
+      this.listed = { ids: employeeIds, view, employees, listed };
     }
-    return this.planned.employees;
+    return this.listed;
   }
 
   /** The directory at its current revision, read again only when that moved. */
@@ -247,19 +263,21 @@ export class HubDetectionPorts implements DetectionPorts {
   private readDirectory(): DirectoryView {
     const view: DirectoryView = { revision: this.s.revision.get() ?? 0, byId: new Map(), all: [], bySite: new Map(), holders: new Map(), terminalIds: new Map() };
     for (const [id, site, hireDate, endDate, department] of this.s.employees.iterate()) {
-      const e: ViewEmployee = { id, site, hireDate, endDate, employeeId: id, siteId: site, department };
+      const e: ViewEmployee = { id, site, hireDate, endDate, employeeId: id, siteId: site, department, index: view.all.length };
       view.byId.set(id, e);
       view.all.push(e);
       appendTo(view.bySite, site, e);
     }
     const shared: Holder[][] = [];
+    const every: Holder[] = [];
     for (const [site, userId, employeeId] of this.s.terminalUsers.iterate()) {
       const e = view.byId.get(employeeId);
       if (e === undefined) continue;
       let siteHolders = view.holders.get(site);
       if (siteHolders === undefined) view.holders.set(site, (siteHolders = new Map()));
       appendTo(view.terminalIds, employeeId, { site, userId });
-      const holder: Holder = { employeeId, hireDate: e.hireDate, endDate: e.endDate };
+      const holder: Holder = { employeeId, index: e.index, hireDate: e.hireDate, endDate: e.endDate, onlyId: false };
+      every.push(holder);
       const list = siteHolders.get(userId);
       if (list === undefined) siteHolders.set(userId, [holder]);
       else {
@@ -268,18 +286,19 @@ export class HubDetectionPorts implements DetectionPorts {
       }
     }
     for (const list of shared) list.sort((a, b) => b.hireDate.localeCompare(a.hireDate) || a.employeeId.localeCompare(b.employeeId));
+    for (const h of every) h.onlyId = view.terminalIds.get(h.employeeId)?.length === 1;
     return view;
   }
 }
 
-/** The employee holding the id on every date of the span; null when that is not one person. */
-function soleHolder(list: readonly Holder[], span: { from: LocalDate; to: LocalDate }): string | null {
+/** Who held the id on every date of the span; null when that is not one person. */
+function soleHolder(list: readonly Holder[], span: { from: LocalDate; to: LocalDate }): Holder | null {
   const only = list.length === 1 ? list[0] : undefined;
-  if (only !== undefined && only.hireDate <= span.from && (only.endDate === null || only.endDate >= span.to)) return only.employeeId;
+  if (only !== undefined && only.hireDate <= span.from && (only.endDate === null || only.endDate >= span.to)) return only;
   return null;
 }
 
-function holderOn(list: readonly Holder[], date: LocalDate): string | undefined {
-  for (const h of list) if (h.hireDate <= date && (h.endDate === null || h.endDate >= date)) return h.employeeId;
+function holderOn(list: readonly Holder[], date: LocalDate): Holder | undefined {
+  for (const h of list) if (h.hireDate <= date && (h.endDate === null || h.endDate >= date)) return h;
   return undefined;
 }
