@@ -137,8 +137,10 @@ export class HubDetectionPorts implements DetectionPorts {
    */
   punches(fromMs: number, toMs: number, employeeIds?: readonly string[]): PunchTimes {
     if (employeeIds !== undefined && employeeIds.length <= FEW_EMPLOYEES) return this.punchesOf(employeeIds, fromMs, toMs);
-    const { holders } = this.directory();
-    const listed = employeeIds === undefined ? undefined : this.listing(employeeIds).listed;
+    // One view for holders and the listing: positions are those of the view they came from.
+    const view = this.directory();
+    const { holders } = view;
+    const listed = employeeIds === undefined ? undefined : this.listing(employeeIds, view).listed;
     const out = new Map<string, number[]>();
     const add = (h: Holder, times: number[]): void => {
       if (listed !== undefined && listed[h.index] !== 1) return;
@@ -219,8 +221,9 @@ export class HubDetectionPorts implements DetectionPorts {
     const zoneOf = (site: string): Zone => this.zones.get(site) ?? zone('+00:00');
     if (employeeIds === undefined) return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf });
     if (employeeIds.length <= FEW_EMPLOYEES) return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf, employeeIds });
-    const { byId } = this.directory();
-    const { listed } = this.listing(employeeIds);
+    const view = this.directory();
+    const { listed } = this.listing(employeeIds, view);
+    const { byId } = view;
     return this.options.leave.leaveIntervals({ fromMs, toMs, zoneOf }).filter((l) => listed[byId.get(l.employeeId)?.index ?? -1] === 1);
   }
 
@@ -236,8 +239,7 @@ export class HubDetectionPorts implements DetectionPorts {
   }
 
   /** The list resolved against the directory, once per list and revision (a run asks with the same list throughout). */
-  private listing(employeeIds: readonly string[]): Listing {
-    const view = this.directory();
+  private listing(employeeIds: readonly string[], view: DirectoryView = this.directory()): Listing {
     if (this.listed?.ids !== employeeIds || this.listed.view !== view) {
       const employees: PlannedEmployee[] = [];
       const listed = new Uint8Array(view.all.length);
