@@ -125,9 +125,10 @@ export class HubDetectionPorts implements DetectionPorts {
   prefetchPunches(employeeIds: readonly string[], dates: readonly LocalDate[], untilMs: number): void {
     const prefetch = this.options.prefetch;
     if (prefetch === undefined || employeeIds.length <= FEW_EMPLOYEES) return;
-    const span = this.options.planner.windowSpan(this.plannedEmployees(employeeIds), dates);
+    const view = this.directory();
+    const span = this.options.planner.windowSpan(this.listing(employeeIds, view).employees, dates);
     if (span === null || span.fromMs > Math.min(span.toMs, untilMs)) return;
-    prefetch.request(this.windowSpans(span.fromMs, Math.min(span.toMs, untilMs)));
+    prefetch.request(windowSpans(this.zones, view.holders, span.fromMs, Math.min(span.toMs, untilMs)));
   }
 
   /**
@@ -149,7 +150,7 @@ export class HubDetectionPorts implements DetectionPorts {
       if (before === undefined) out.set(h.employeeId, times);
       else out.set(h.employeeId, [...before, ...times].sort((a, b) => a - b));
     };
-    const prefetched = this.options.prefetch?.take(this.windowSpans(fromMs, toMs));
+    const prefetched = this.options.prefetch?.take(windowSpans(this.zones, holders, fromMs, toMs));
     for (const [site, z] of this.zones) {
       const siteHolders = holders.get(site);
       if (siteHolders === undefined) continue;
@@ -182,11 +183,6 @@ export class HubDetectionPorts implements DetectionPorts {
     return out;
   }
 
-  /** The same window at every configured site where someone holds a terminal user id. */
-  private windowSpans(fromMs: number, toMs: number): PunchSpan[] {
-    const { holders } = this.directory();
-    return [...this.zones.keys()].filter((site) => holders.has(site)).map((site) => ({ site, fromMs, toMs }));
-  }
 
   /**
    * The same for a few employees (a reclassification): their own user ids' punches, found in the
@@ -303,4 +299,9 @@ function soleHolder(list: readonly Holder[], span: { from: LocalDate; to: LocalD
 function holderOn(list: readonly Holder[], date: LocalDate): Holder | undefined {
   for (const h of list) if (h.hireDate <= date && (h.endDate === null || h.endDate >= date)) return h;
   return undefined;
+}
+
+/** The same window at every configured site where someone holds a terminal user id. */
+function windowSpans(zones: ReadonlyMap<string, Zone>, holders: ReadonlyMap<string, unknown>, fromMs: number, toMs: number): PunchSpan[] {
+  return [...zones.keys()].filter((site) => holders.has(site)).map((site) => ({ site, fromMs, toMs }));
 }

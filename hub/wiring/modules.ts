@@ -70,27 +70,25 @@ export function openModules(options: ModulesOptions): HubModules {
   const engine = new DetectionEngine({ db, ports, logger, clock, ...rules, ...(config.detection.startDate === undefined ? {} : { startDate: config.detection.startDate }) });
   const reports = new DetectionReports({ db, ports, ...rules });
   const reclassify = (employeeId: string, from: LocalDate, to: LocalDate, nowMs = clock()): ReclassifyResult => engine.reclassify(employeeId, from, to, nowMs);
-  /** Re-judges the dates of a leave change and marks it judged; false (logged) when that failed, so the change stays pending. */
-  const judge = (change: LeaveChange): boolean => {
+  /** Re-judges the dates of a leave change and marks it judged; a failure is logged and the change stays pending. */
+  const judge = (change: LeaveChange): void => {
     try {
       const result = reclassify(change.employeeId, change.from, change.to);
       leave.markJudged(change.id);
       if (result.instances.length > 0 || result.events.length > 0) {
         logger.info({ employee: change.employeeId, from: change.from, to: change.to, instances: result.instances.length, events: result.events.length }, 'leave change re-judged past days');
       }
-      return true;
     } catch (err) {
       if (err instanceof HubError && err.code === 'NOT_FOUND') {
         // An employee or site this hub does not judge: nothing to re-judge, now or later.
         logger.warn({ err, change }, 'a leave change names an employee or site this hub does not judge; marked judged');
         leave.markJudged(change.id);
-        return true;
+        return;
       }
       logger.error({ err, change }, 'could not re-judge the days of a leave change; the next detection run tries again');
-      return false;
     }
   };
-  leave.onChange((change) => void judge(change));
+  leave.onChange(judge);
   /** Changes recorded but not judged: a failure above, a stop before it, or another process's import. */
   const judgePending = (): void => {
     for (const change of leave.pendingChanges()) judge(change);
