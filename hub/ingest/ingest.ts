@@ -7,7 +7,7 @@ import { CONTRACT_VERSION, topicsFor, type PunchAck } from '../../protocols/mqtt
 import { HubError } from '../errors.js';
 import type { HealthStore } from './health-store.js';
 import { parseInbound, type ValidPunch } from './messages.js';
-import type { PunchStore } from './punch-store.js';
+import type { BatchToStore, PunchMessage, PunchStore, StoredBatch } from './punch-store.js';
 
 export interface IngestConnection {
   url: string;
@@ -59,13 +59,19 @@ export interface IngestStats {
  * The hub's side of the message contract: takes every punch batch, gateway status and terminal
  * health from the broker, validates it, stores it, and acks each stored batch with the exact
  * (epoch, seqFrom, seqTo) the agent waits for. A message that cannot be taken is parked with its
- * reason in dead letters; one bad message never stops the stream. Messages are handled one at a
- * time and the broker's PUBACK goes out only after the handler returns, that is after the commit.
+ * reason in dead letters; one bad message never stops the stream. Punch batches are validated as
+ * they come and stored at the end of the event-loop turn, all those taken in the turn in one
+ * transaction (group commit: one fsync for the batches of a burst, not one each); the application
+ * ack of each goes out only after that commit. The broker's PUBACK may precede the commit: the
+ * agent keeps a batch until its application ack, never because of a PUBACK (the message contract),
+ * so a hub that stops in between gets the batch again.
  */
 export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchHeld]; deadLetter: [{ topic: string; reason: string }] }> {
   readonly stats: IngestStats = { batches: 0, stored: 0, duplicates: 0, deadLetters: 0 };
   private client: MqttClient | undefined;
   private paused = false;
+  /** Valid batches taken and not yet stored: stored together at the next flush. */
+  private queue: BatchToStore[] = [];
   private readonly logger: Logger;
   private readonly now: () => number;
 
@@ -157,6 +163,8 @@ export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchH
   }
 
   async close(): Promise<void> {
+    // Batches taken and not stored yet: stored and acked while the connection is still up.
+    this.flush();
     const client = this.client;
     if (client === undefined) return;
     this.client = undefined;
@@ -197,16 +205,8 @@ export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchH
             this.emit('held', { site, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, punches: message.punches });
             return;
           }
-          const result = this.options.punches.storeBatch(message, topic, nowMs);
-          this.stats.batches++;
-          this.stats.stored += result.stored;
-          this.stats.duplicates += result.duplicates;
-          this.stats.deadLetters += result.rejected;
-          if (result.rejected > 0) {
-            for (const r of message.rejects.slice(0, 3)) this.logger.warn({ topic, reason: r.reason }, 'punch parked in dead letters');
-          }
-          this.ack(site, gateway, { v: CONTRACT_VERSION, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, stored: result.stored, duplicates: result.duplicates });
-          this.emit('batch', { site, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, ...result, punches: message.punches });
+          this.queue.push({ message, topic, receivedMs: nowMs });
+          if (this.queue.length === 1) setImmediate(() => this.flush());
           return;
         }
       }
@@ -214,6 +214,49 @@ export class Ingest extends EventEmitter<{ batch: [BatchIngested]; held: [BatchH
       // The database refused (disk full, locked too long): no ack, so the agent sends it again.
       this.logger.error({ err, topic }, 'could not store a message; it is not acknowledged and will come again');
     }
+  }
+
+  /**
+   * Stores the batches taken since the last flush in one transaction, then acks each in arrival
+   * order. If that transaction fails, each batch is tried on its own, so a batch the database
+   * refuses holds back only itself; a batch not stored is not acked and its agent sends it again.
+   */
+  private flush(): void {
+    const items = this.queue;
+    if (items.length === 0) return;
+    this.queue = [];
+    let results: (StoredBatch | undefined)[];
+    try {
+      results = this.options.punches.storeBatches(items);
+    } catch (err) {
+      this.logger.warn({ err, batches: items.length }, 'could not store batches together; storing them one by one');
+      results = items.map(({ message, topic, receivedMs }) => {
+        try {
+          return this.options.punches.storeBatch(message, topic, receivedMs);
+        } catch (e) {
+          // The database refused (disk full, locked too long): no ack, so the agent sends it again.
+          this.logger.error({ err: e, topic }, 'could not store a punch batch; it is not acknowledged and will come again');
+          return undefined;
+        }
+      });
+    }
+    items.forEach(({ message, topic }, i) => {
+      const result = results[i];
+      if (result !== undefined) this.acknowledge(message, topic, result);
+    });
+  }
+
+  private acknowledge(message: PunchMessage, topic: string, result: StoredBatch): void {
+    const { site, gateway, batch } = message;
+    this.stats.batches++;
+    this.stats.stored += result.stored;
+    this.stats.duplicates += result.duplicates;
+    this.stats.deadLetters += result.rejected;
+    if (result.rejected > 0) {
+      for (const r of message.rejects.slice(0, 3)) this.logger.warn({ topic, reason: r.reason }, 'punch parked in dead letters');
+    }
+    this.ack(site, gateway, { v: CONTRACT_VERSION, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, stored: result.stored, duplicates: result.duplicates });
+    this.emit('batch', { site, gateway, epoch: batch.epoch, seqFrom: batch.seqFrom, seqTo: batch.seqTo, ...result, punches: message.punches });
   }
 
   private known(site: string, gateway: string): boolean {

@@ -3,7 +3,14 @@ import type { Statement } from 'better-sqlite3';
 import type { HubDatabase } from '../db/database.js';
 import type { Inbound } from './messages.js';
 
-type PunchMessage = Extract<Inbound, { kind: 'punches' }>;
+export type PunchMessage = Extract<Inbound, { kind: 'punches' }>;
+
+/** A validated batch waiting for its commit. */
+export interface BatchToStore {
+  message: PunchMessage;
+  topic: string;
+  receivedMs: number;
+}
 
 export interface StoredBatch {
   /** Punches new to the hub. */
@@ -36,6 +43,7 @@ export class PunchStore {
   private readonly insertBatch: Statement;
   private readonly upsertStream: Statement;
   private readonly storeTx: Database.Transaction<(m: PunchMessage, topic: string, receivedMs: number) => StoredBatch>;
+  private readonly storeManyTx: Database.Transaction<(items: readonly BatchToStore[]) => StoredBatch[]>;
 
   /** `hubId` names this hub process in the batch log (its MQTT client id). */
   constructor(
@@ -56,7 +64,7 @@ export class PunchStore {
        ON CONFLICT (site, gateway) DO UPDATE SET epoch = max(epoch, excluded.epoch), highest_seq = max(highest_seq, excluded.highest_seq),
          batches = batches + 1, punches = punches + excluded.punches, last_batch_ms = excluded.last_batch_ms`,
     );
-    this.storeTx = db.transaction((m: PunchMessage, topic: string, receivedMs: number): StoredBatch => {
+    const storeOne = (m: PunchMessage, topic: string, receivedMs: number): StoredBatch => {
       const { site, gateway, batch } = m;
       let stored = 0;
       for (const p of m.punches) {
@@ -70,12 +78,22 @@ export class PunchStore {
       this.insertBatch.run(site, gateway, batch.epoch, batch.seqFrom, batch.seqTo, batch.punches.length, result.stored, result.duplicates, result.rejected, receivedMs, this.hubId);
       this.upsertStream.run(site, gateway, batch.epoch, batch.seqTo, result.stored, receivedMs);
       return result;
-    });
+    };
+    this.storeTx = db.transaction(storeOne);
+    this.storeManyTx = db.transaction((items: readonly BatchToStore[]): StoredBatch[] => items.map((b) => storeOne(b.message, b.topic, b.receivedMs)));
   }
 
   /** Stores a validated batch in one transaction (BEGIN IMMEDIATE: other hub processes may write the same file). */
   storeBatch(message: PunchMessage, topic: string, receivedMs: number): StoredBatch {
     return this.storeTx.immediate(message, topic, receivedMs);
+  }
+
+  /**
+   * Stores several validated batches in one transaction, one commit (and one fsync) for all: what
+   * arrived together is made durable together. Results at the same index.
+   */
+  storeBatches(items: readonly BatchToStore[]): StoredBatch[] {
+    return this.storeManyTx.immediate(items);
   }
 
   /** Parks a whole message that could not be taken. */

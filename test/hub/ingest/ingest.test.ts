@@ -115,4 +115,41 @@ describe.each(brokers())('hub ingest under bad input on $name', (target) => {
     expect(dead).toEqual([{ gateway: stranger, reason: expect.stringMatching(/is not configured for site/) }]);
     expect([...hub.received.keys()]).toEqual([punch(2).id]);
   });
+
+  it('stores the batches of a burst in one commit, acks each in order, and lets a batch the database refuses hold back only itself', async () => {
+    const hub = await rig.startHub();
+    const acks = await rig.watch(rig.topics.ack);
+    // A real refusal by the database for one sequence range (as a full disk or a broken page would be for everything).
+    hub.db.exec(`CREATE TEMP TRIGGER refuse_seq_99 BEFORE INSERT ON ingest_batches WHEN NEW.seq_from = 99 BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const together = [batch(1, 1, [punch(1), punch(2)]), batch(1, 3, [punch(3)]), batch(1, 4, [punch(4), punch(5)])];
+    // Taken in one event-loop turn, as a burst from the broker is: none is stored before the turn ends.
+    for (const b of together) hub.ingest.handle(rig.topics.punches, Buffer.from(JSON.stringify(b)));
+    expect(hub.count()).toBe(0);
+    await expect.poll(() => acks.messages.length, { timeout: 10_000 }).toBe(3);
+    expect(acksOf(acks.messages).map((a) => [a.seqFrom, a.seqTo, a.stored])).toEqual([[1, 2, 2], [3, 3, 1], [4, 5, 2]]);
+    expect(hub.count()).toBe(5);
+
+    const refused = batch(1, 99, [punch(99)]);
+    for (const b of [batch(1, 6, [punch(6)]), refused, batch(1, 7, [punch(7)])]) hub.ingest.handle(rig.topics.punches, Buffer.from(JSON.stringify(b)));
+    await expect.poll(() => acks.messages.length, { timeout: 10_000 }).toBe(5);
+    expect(acksOf(acks.messages).slice(3).map((a) => a.seqFrom)).toEqual([6, 7]);
+    expect(hub.received.has(punch(99).id)).toBe(false);
+    // Unacked, the agent sends it again; once the database takes it, it is stored and acked.
+    hub.db.exec('DROP TRIGGER refuse_seq_99');
+    const sender = await rig.client();
+    await sender.publishAsync(rig.topics.punches, JSON.stringify(refused), { qos: 1 });
+    await expect.poll(() => acks.messages.length, { timeout: 10_000 }).toBe(6);
+    expect(acksOf(acks.messages)[5]).toMatchObject({ seqFrom: 99, stored: 1 });
+    expect(hub.count()).toBe(8);
+  });
+
+  it('stores and acks the batches taken but not yet stored when it closes', async () => {
+    const hub = await rig.startHub();
+    const acks = await rig.watch(rig.topics.ack);
+    hub.ingest.handle(rig.topics.punches, Buffer.from(JSON.stringify(batch(4, 1, [punch(1), punch(2)]))));
+    await hub.ingest.close();
+    expect(hub.count()).toBe(2);
+    await expect.poll(() => acks.messages.length, { timeout: 10_000 }).toBe(1);
+    expect(acksOf(acks.messages)[0]).toMatchObject({ epoch: 4, seqFrom: 1, seqTo: 2, stored: 2 });
+  });
 });
