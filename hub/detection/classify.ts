@@ -46,21 +46,23 @@ const MINUTE_MS = 60_000;
 /** Punches this close to the first one are the same tap repeated. */
 export const REPEAT_TAP_MINUTES = 5;
 
-/** Classifies a work plan from its assigned punch instants (ascending) and how leave covers it. */
-export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): Judgement {
+/** Classifies a work plan from its assigned punch instants (ascending) and how leave covers it (null: no leave over it). */
+export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTimes: readonly number[], cover: LeaveCover | null, decisionMs: number): Judgement {
   const s = plan.shift;
   if (decisionMs < s.windowEndMs) return PENDING;
+  const expectedStartMs = cover === null ? s.startMs : cover.expectedStartMs;
+  const expectedEndMs = cover === null ? s.endMs : cover.expectedEndMs;
   const first = punchTimes[0];
   const last = punchTimes[punchTimes.length - 1];
   let status: FinalStatus;
   let lateMinutes = 0;
   let earlyMinutes = 0;
-  if (cover.whole) status = 'on_leave';
+  if (cover !== null && cover.whole) status = 'on_leave';
   else if (first === undefined || last === undefined) status = 'absent';
   else if (last - first <= REPEAT_TAP_MINUTES * MINUTE_MS) status = 'missing_punch';
   else {
-    if (first > cover.expectedStartMs + s.graceLateMinutes * MINUTE_MS) lateMinutes = Math.ceil((first - cover.expectedStartMs) / MINUTE_MS);
-    if (last < cover.expectedEndMs - s.graceEarlyMinutes * MINUTE_MS) earlyMinutes = Math.ceil((cover.expectedEndMs - last) / MINUTE_MS);
+    if (first > expectedStartMs + s.graceLateMinutes * MINUTE_MS) lateMinutes = Math.ceil((first - expectedStartMs) / MINUTE_MS);
+    if (last < expectedEndMs - s.graceEarlyMinutes * MINUTE_MS) earlyMinutes = Math.ceil((expectedEndMs - last) / MINUTE_MS);
     status = lateMinutes > 0 ? 'late' : earlyMinutes > 0 ? 'early_leave' : 'present';
   }
   return {
@@ -76,7 +78,7 @@ export function classifyShift(plan: DayPlan & { shift: ShiftInstance }, punchTim
     punchCount: punchTimes.length,
     lateMinutes,
     earlyMinutes,
-    leaveMinutes: Math.round(cover.coveredMs / MINUTE_MS),
+    leaveMinutes: cover === null ? 0 : Math.round(cover.coveredMs / MINUTE_MS),
   };
 }
 

@@ -6,7 +6,7 @@ import { addDays, type LocalDate } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import { punchAssigner } from './assign.js';
 import { classifyDayOff, classifyShift } from './classify.js';
-import { leaveCover, noLeave } from './leave-cover.js';
+import { leaveCover } from './leave-cover.js';
 import { checkNoShow, type NoShowCheck } from './no-show.js';
 import type { DetectionPorts } from './ports.js';
 import type { Judgement } from './types.js';
@@ -106,7 +106,7 @@ export function evaluateDays(req: EvaluateRequest): Evaluation[] {
     if (isWork(plan)) {
       const times = punchTimes[w++] ?? NO_PUNCHES;
       const leaves = leaveOf.get(plan.employeeId);
-      const cover = leaves === undefined ? noLeave(plan.shift) : leaveCover(plan.shift.startMs, plan.shift.endMs, leaves);
+      const cover = leaves === undefined ? null : leaveCover(plan.shift.startMs, plan.shift.endMs, leaves);
       return { plan, shift: plan.shift, classification: classifyShift(plan, times, cover, decisionMs), noShow: checkNoShow(plan.shift, times, cover, decisionMs) };
     }
     if (plan.kind === 'rest' || plan.kind === 'holiday') {

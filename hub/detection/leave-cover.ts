@@ -14,20 +14,18 @@ export interface LeaveCover {
   startLeave: LeaveInterval | null;
 }
 
-/** No leave over a shift. */
-export function noLeave(shift: { startMs: number; endMs: number }): LeaveCover {
-  return { coveredMs: 0, expectedStartMs: shift.startMs, expectedEndMs: shift.endMs, whole: false, startLeave: null };
-}
-
-/** Merges the leave of one employee over one shift; `leaves` may hold any intervals, in any order. */
-export function leaveCover(startMs: number, endMs: number, leaves: readonly LeaveInterval[]): LeaveCover {
+/**
+ * Merges the leave of one employee over one shift; `leaves` may hold any intervals, in any order.
+ * Null when no leave covers any part of the shift (nearly every shift: no object made for it).
+ */
+export function leaveCover(startMs: number, endMs: number, leaves: readonly LeaveInterval[]): LeaveCover | null {
   const parts: [number, number, LeaveInterval][] = [];
   for (const l of leaves) {
     const from = Math.max(l.startMs, startMs);
     const to = Math.min(l.endMs, endMs);
     if (from < to) parts.push([from, to, l]);
   }
-  if (parts.length === 0) return noLeave({ startMs, endMs });
+  if (parts.length === 0) return null;
   parts.sort((a, b) => a[0] - b[0]);
   // Merged segments, touching ones joined: two back-to-back leaves cover like one.
   const merged: [number, number][] = [];

@@ -28,13 +28,14 @@ export type NoShowCheck =
 
 const WAITING: NoShowCheck = { state: 'waiting' };
 
-export function checkNoShow(shift: ShiftInstance, punchTimes: readonly number[], cover: LeaveCover, decisionMs: number): NoShowCheck {
+/** `cover` null: no leave over any part of the shift. */
+export function checkNoShow(shift: ShiftInstance, punchTimes: readonly number[], cover: LeaveCover | null, decisionMs: number): NoShowCheck {
   const first = punchTimes[0];
   if (first !== undefined) return { state: 'answered', punchMs: first, leave: null, untilMs: null };
-  if (cover.whole) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: null };
-  const dueMs = cover.expectedStartMs + shift.graceLateMinutes * MINUTE_MS;
+  if (cover !== null && cover.whole) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: null };
+  const dueMs = (cover === null ? shift.startMs : cover.expectedStartMs) + shift.graceLateMinutes * MINUTE_MS;
   if (decisionMs >= dueMs) return { state: 'due', dueMs };
-  if (cover.startLeave !== null) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: cover.expectedStartMs };
+  if (cover !== null && cover.startLeave !== null) return { state: 'answered', punchMs: null, leave: cover.startLeave, untilMs: cover.expectedStartMs };
   return WAITING;
 }
 

@@ -93,6 +93,13 @@ describe('classifyShift', () => {
     expect(judge([], [leave(at(D, '15:00'), at(D, '18:00'))])).toMatchObject({ status: 'absent', leaveMinutes: 180 });
   });
 
+  it('ignores leave that touches no part of the shift', () => {
+    const before = leave(at(D, '00:00'), at(D, '09:00'));
+    const after = leave(at(D, '18:00'), at('2026-03-03', '09:00'), 2);
+    expect(judge(['09:10', '17:30'], [before, after])).toMatchObject({ status: 'late', lateMinutes: 10, earlyMinutes: 30, leaveMinutes: 0 });
+    expect(judge([], [before, after])).toMatchObject({ status: 'absent', leaveMinutes: 0 });
+  });
+
   it('is pending until the decision time passes the window end, then final', () => {
     const plan = day();
     const windowEnd = plan.shift.windowEndMs;
