@@ -22,8 +22,8 @@ export interface IngestResult {
  * The hub's durable ingest: `punches` arrive as contract batches from one gateway over the
  * embedded broker (at most `window` batches waiting for their ack, as the agent does); each is
  * parsed, validated punch by punch with zod, stored (a unique id index and the (site, time, user)
- * index) in one SQLite transaction with the other batches of its burst, and acked. Timed from the first publish to the last ack; the
- * payloads are built before the clock starts.
+ * index) in one SQLite transaction with the other batches of its burst, and acked. Timed from the
+ * first publish to the last ack; the payloads are built before the clock starts.
  */
 export async function benchIngest(punches: number, batchSize: number, synchronous: 'NORMAL' | 'FULL', window = 8): Promise<IngestResult> {
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-ingest-'));
