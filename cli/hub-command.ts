@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { hashPassword } from '../hub/broker/password-hash.js';
+import { defaultPolicyYaml, loadPolicyFile } from '../hub/cases/policy-file.js';
 import { loadHubConfig, type HubConfig } from '../hub/config/load.js';
 import { openHubDatabase } from '../hub/db/database.js';
 import { HealthStore } from '../hub/ingest/health-store.js';
@@ -14,6 +15,7 @@ export const HUB_USAGE = `Usage: rollcall hub [run] [--config hub.yaml] [--clien
        rollcall hub status [--config hub.yaml] [--json]
        rollcall hub hash-password < password.txt
        rollcall hub import <employees|leave|schedules|holidays> FILE [--config hub.yaml]
+       rollcall hub policy --print-default | rollcall hub policy FILE
 
 The hub: runs (or reaches) the MQTT broker, takes every gateway's punches, status and terminal
 health into its SQLite database and acknowledges each stored batch.
@@ -25,6 +27,8 @@ Actions:
   hash-password  read a gateway password on stdin and print its scrypt hash for
                  sites[].gateways[].passwordHash
   import         people, leave, schedules or holiday overrides (rollcall hub import --help)
+  policy         --print-default: the shipped escalation policy as YAML, to copy and change;
+                 FILE: check an escalation policy and list its steps (exit code 2 when broken)
 
 Options:
   -c, --config FILE   the configuration (default: hub.yaml in the current folder);
@@ -44,6 +48,7 @@ export async function runHubCommand(argv: string[]): Promise<void> {
       config: { type: 'string', short: 'c', default: 'hub.yaml' },
       'client-id': { type: 'string' },
       json: { type: 'boolean', default: false },
+      'print-default': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,6 +57,7 @@ export async function runHubCommand(argv: string[]): Promise<void> {
     process.stdout.write(HUB_USAGE);
     return;
   }
+  if (action === 'policy') return policy(values['print-default'], extra);
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}"\n\n${HUB_USAGE}`);
   switch (action) {
     case 'run':
@@ -88,6 +94,7 @@ function check(config: HubConfig): void {
     `broker: ${broker}`,
     ...config.sites.map((s) => `site ${s.id}: time zone ${s.timeZone}, gateways ${s.gateways.map((g) => g.id).join(', ') || '(none)'}`),
     `detection: every ${config.detection.intervalSeconds} s; thresholds ${config.detection.thresholds.consecutive} consecutive, ${config.detection.thresholds.monthly} per month`,
+    `cases: policy ${config.cases.policy.name} version ${config.cases.policy.version} (${config.cases.policyFile ?? 'shipped with the hub'}), ${config.cases.policy.steps.length} steps`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -123,6 +130,18 @@ function status(config: HubConfig, json: boolean): void {
   } finally {
     db.close();
   }
+}
+
+function policy(printDefault: boolean, files: readonly string[]): void {
+  if (printDefault) {
+    process.stdout.write(defaultPolicyYaml());
+    return;
+  }
+  const [file, ...more] = files;
+  if (file === undefined || more.length > 0) throw new CliError(`hub policy: give --print-default or one policy file\n\n${HUB_USAGE}`);
+  const p = loadPolicyFile(file);
+  const lines = [`policy ${p.name} version ${p.version} OK (${p.company})`, ...p.steps.map((s) => `  ${s.id}: ${s.title}${s.approval === 'hr' ? ' [needs HR approval]' : ''}`)];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 async function hashFromStdin(): Promise<void> {

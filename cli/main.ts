@@ -14,6 +14,7 @@ Commands:
   agent       run the site gateway (terminals and badge readers to MQTT): run, status, check, schema
   hub         run the hub (broker, ingest, detection): run, check, status, import, hash-password
   report      absences, departments and no-shows from the hub's database (csv, xlsx, json)
+  evidence    export a case's signed evidence bundle, or verify one: export, verify
 
 Run "rollcall <command> --help" for a command's options.
 `;
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./hub-command.js')).runHubCommand(rest);
     case 'report':
       return (await import('./hub-data-command.js')).runReportCommand(rest);
+    case 'evidence':
+      return (await import('./evidence-command.js')).runEvidenceCommand(rest);
     case 'demo':
       return (await import('./demo-command.js')).runDemoCommand(rest);
     case '--version':

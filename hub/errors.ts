@@ -15,7 +15,9 @@ export type HubErrorCode =
   /** A report could not be produced or written. */
   | 'REPORT'
   /** An API request without the right credentials. */
-  | 'UNAUTHORIZED';
+  | 'UNAUTHORIZED'
+  /** The evidence log refused a fact, its signing key is unusable, or a bundle cannot be written or read. */
+  | 'EVIDENCE';
 
 export class HubError extends Error {
   override readonly name = 'HubError';

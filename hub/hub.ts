@@ -6,6 +6,10 @@ import type { HubConfig } from './config/load.js';
 import { openHubDatabase, type HubDatabase } from './db/database.js';
 import { startApi, type RunningApi } from './api/server.js';
 import { Ingest, type IngestConnection } from './ingest/ingest.js';
+import type { CaseEngine } from './cases/engine.js';
+import { EvidenceLog } from './evidence/log.js';
+import { evidenceKeyPath, loadOrCreateEvidenceKey } from './evidence/keys.js';
+import { openCases } from './wiring/case-ports.js';
 import { openModules, type HubModules } from './wiring/modules.js';
 
 export interface HubOptions {
@@ -14,12 +18,14 @@ export interface HubOptions {
   clientId?: string;
 }
 
-/** A running hub: broker (when embedded), database, ingest, detection, API. */
+/** A running hub: broker (when embedded), database, ingest, detection, cases, API. */
 export interface RunningHub {
   db: HubDatabase;
   broker: EmbeddedBroker | undefined;
   ingest: Ingest;
   modules: HubModules;
+  cases: CaseEngine;
+  evidence: EvidenceLog;
   api: RunningApi | undefined;
   /** The URL gateways use (the embedded broker's, or the external one's). */
   brokerUrl: string;
@@ -29,7 +35,7 @@ export interface RunningHub {
 /**
  * The hub's composition root: opens the database, starts the embedded broker with per-gateway
  * sign-in (or reaches the external one), starts ingest for the configured sites, runs detection
- * every `detection.intervalSeconds`, and serves the API when configured.
+ * and then the case ladder every `detection.intervalSeconds`, and serves the API when configured.
  */
 export async function startHub(config: HubConfig, options: HubOptions): Promise<RunningHub> {
   const logger = options.logger;
@@ -74,6 +80,8 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
     const modules = openModules({ db, config, logger, hubId: connection.clientId });
     stack.push(() => modules.close());
     modules.startWorkers();
+    const evidence = new EvidenceLog({ db, key: loadOrCreateEvidenceKey(evidenceKeyPath(config.database.path), logger), logger: logger.child({ component: 'evidence' }) });
+    const cases = openCases(modules, { sites: config.sites, policy: config.cases.policy, logger, evidence });
     const ingest = new Ingest({ connection, gateways, punches: modules.punches, health: modules.health, logger });
     await ingest.start();
     stack.push(() => ingest.close());
@@ -88,6 +96,14 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
         if (raised > 0) logger.info({ events: raised }, 'detection raised or changed events');
       } catch (err) {
         logger.error({ err }, 'detection run failed; it runs again at the next interval');
+      }
+      try {
+        // After detection, whether or not it failed: steps already due must not wait for it.
+        cases.run();
+        // A signed tree head over what was recorded (nothing new is signed again).
+        evidence.checkpoint();
+      } catch (err) {
+        logger.error({ err }, 'the case ladder could not advance; it tries again at the next interval');
       }
     };
     const timer = setInterval(detect, config.detection.intervalSeconds * 1000);
@@ -105,7 +121,7 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
     }
     let stopping: Promise<void> | undefined;
     return {
-      db, broker, ingest, modules, api,
+      db, broker, ingest, modules, cases, evidence, api,
       brokerUrl: broker?.url ?? connection.url,
       stop: () => (stopping ??= unwind()),
     };

@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { fileProblem, formatIssues, formatPath, yamlErrorLine, type Problem } from '../../agent/config/problems.js';
+import { defaultPolicy, loadPolicyFile } from '../cases/policy-file.js';
+import type { Policy } from '../cases/policy-schema.js';
 import { HubError } from '../errors.js';
 import { HubConfigSchema, type DetectionConfig, type ParsedHubConfig } from './schema.js';
 
@@ -38,6 +40,8 @@ export interface HubConfig {
   broker: HubBrokerConfig;
   sites: HubSite[];
   detection: DetectionConfig;
+  /** The escalation policy new cases open under, and the file it came from (null: the shipped one). */
+  cases: { policy: Policy; policyFile: string | null };
   api?: { host: string; port: number; token?: string };
   logLevel: ParsedHubConfig['logLevel'];
 }
@@ -93,6 +97,7 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
     broker: broker(parsed.broker, files),
     sites,
     detection: parsed.detection,
+    cases: casesConfig(parsed.cases, files),
     logLevel: parsed.logLevel,
   };
   if (parsed.api !== undefined) {
@@ -100,6 +105,13 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
     if (parsed.api.tokenFile !== undefined) config.api.token = files.secret(parsed.api.tokenFile, ['api', 'tokenFile']);
   }
   return config;
+}
+
+/** The policy file read and checked now, so `rollcall hub check` and the hub's start report its problems. */
+function casesConfig(parsed: ParsedHubConfig['cases'], files: Files): HubConfig['cases'] {
+  if (parsed.policyFile === undefined) return { policy: defaultPolicy(), policyFile: null };
+  const path = files.path(parsed.policyFile);
+  return { policy: loadPolicyFile(path), policyFile: path };
 }
 
 function broker(parsed: ParsedHubConfig['broker'], files: Files): HubBrokerConfig {

@@ -100,6 +100,14 @@ const Detection = z.strictObject({
     .describe('The first local date judged at a site detection has never run for (default: the day before its first run)'),
 });
 
+const Cases = z.strictObject({
+  policyFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The escalation policy (YAML), relative to this file\'s folder; default: the shipped one (rollcall hub policy --print-default)'),
+});
+
 const Api = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Address of the HTTP API'),
   port: Port.default(8080).describe('Port of the HTTP API (0 picks a free one)'),
@@ -117,6 +125,7 @@ export const HubConfigSchema = z
     broker: Broker.default({}),
     sites: z.array(Site).min(1, 'list at least one site').describe('The company\'s sites, each with its time zone and gateways'),
     detection: Detection.default({ intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true }),
+    cases: Cases.default({}).describe('Absence cases and their escalation ladder'),
     api: Api.optional().describe('The HTTP API (reports); off when absent'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

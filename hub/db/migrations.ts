@@ -1,6 +1,8 @@
 import { CALENDAR_MIGRATIONS } from '../calendar/schema.js';
+import { CASES_MIGRATIONS } from '../cases/schema.js';
 import { DETECTION_MIGRATIONS } from '../detection/schema.js';
 import { DIRECTORY_MIGRATIONS } from '../directory/schema.js';
+import { EVIDENCE_MIGRATIONS } from '../evidence/schema.js';
 import { INGEST_MIGRATIONS } from '../ingest/schema.js';
 import { LEAVE_MIGRATIONS } from '../leave/schema.js';
 import type { Migration } from './migration.js';
@@ -12,4 +14,6 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   ...CALENDAR_MIGRATIONS,
   ...INGEST_MIGRATIONS,
   ...DETECTION_MIGRATIONS,
+  ...EVIDENCE_MIGRATIONS,
+  ...CASES_MIGRATIONS,
 ];

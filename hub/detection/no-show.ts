@@ -39,9 +39,12 @@ export function checkNoShow(shift: ShiftInstance, punchTimes: readonly number[],
   return WAITING;
 }
 
+/** How the reason of a no-show answered by a punch begins (cases tell a return from leave by it). */
+export const PUNCHED_AT = 'punched at ';
+
 /** The answer in words for HR, e.g. "punched at 2026-03-02T09:30:00+08:00" (only built when an event is resolved). */
 export function answerReason(check: NoShowCheck & { state: 'answered' }, z: Zone): string {
-  if (check.punchMs !== null) return `punched at ${z.format(check.punchMs)}`;
+  if (check.punchMs !== null) return `${PUNCHED_AT}${z.format(check.punchMs)}`;
   const leave = check.leave === null ? 'leave' : `leave #${check.leave.leaveId} (${check.leave.kind})`;
   return check.untilMs === null ? `${leave} covers the shift` : `${leave} covers the start until ${z.format(check.untilMs)}`;
 }

@@ -131,6 +131,23 @@ export class DetectionReports {
     return [...byEmployee.values()].sort((a, b) => a.siteId.localeCompare(b.siteId) || a.employeeId.localeCompare(b.employeeId));
   }
 
+  /**
+   * One employee's counts as of `asOf`, as the thresholds see them: the run of absent working days
+   * still going that day, the absent days of its month so far, and those dates (run and month,
+   * ascending). What an escalation step or a notice cites.
+   */
+  absenceOf(employeeId: string, asOf: LocalDate): { consecutive: number; monthly: number; dates: LocalDate[] } {
+    const to = parseLocalDate(asOf);
+    return read(`count the absences of ${employeeId} up to ${to}`, () => {
+      const monthFrom = `${monthOf(to)}-01`;
+      const month = this.history.absentDates(monthFrom, to, { employeeIds: new Set([employeeId]) }).get(employeeId) ?? [];
+      const walked = this.history.walk([employeeId], to, 'back', runBreakers(this.rules)).get(employeeId) ?? [];
+      // The walk stops at the last breaking day: the last run it holds is the one going at `to`.
+      const run = absentRuns(walked.reverse(), this.rules).at(-1) ?? [];
+      return { consecutive: run.length, monthly: month.length, dates: [...new Set([...run, ...month])].sort() };
+    });
+  }
+
   /** The same period summed per department (employees without one under null). */
   departmentAbsences(query: AbsenceQuery): DepartmentAbsence[] {
     const scope = this.scope(query);

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadHubConfig, parseHubConfig } from '../../hub/config/load.js';
+import { defaultPolicyYaml } from '../../hub/cases/policy-file.js';
 import { HubError } from '../../hub/errors.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -59,6 +60,16 @@ describe('hub configuration', () => {
       /detection\.startDate: write a date as YYYY-MM-DD/,
       /colour/,
     ]) expect(message).toMatch(expected);
+  });
+
+  it('runs cases under the shipped policy by default, or reads and checks the policy file named', () => {
+    const base = 'sites: [{ id: plant, timeZone: Asia/Shanghai }]\n';
+    expect(parseHubConfig(base, dir.dir).cases).toMatchObject({ policyFile: null, policy: { name: 'default', version: 1 } });
+    writeFileSync(dir.file('policy.yaml'), defaultPolicyYaml().replace('name: default', 'name: acme').replace('version: 1', 'version: 4'));
+    expect(parseHubConfig(`${base}cases: { policyFile: ./policy.yaml }\n`, dir.dir).cases).toMatchObject({ policyFile: dir.file('policy.yaml'), policy: { name: 'acme', version: 4 } });
+    writeFileSync(dir.file('broken-policy.yaml'), 'name: acme\nversion: 0\n');
+    expect(problem(`${base}cases: { policyFile: ./broken-policy.yaml }\n`)).toMatch(/broken-policy\.yaml has \d+ problems:\n  version: /);
+    expect(problem(`${base}cases: { policyFile: ./nowhere.yaml }\n`)).toMatch(/cannot read the escalation policy .*nowhere\.yaml/);
   });
 
   it('says what is wrong with unreadable YAML, an empty file, a missing file and missing secrets', async () => {

@@ -1,0 +1,308 @@
+import type { Logger } from 'pino';
+import type { HubDatabase } from '../db/database.js';
+import { HubError } from '../errors.js';
+import { PUNCHED_AT } from '../detection/no-show.js';
+import { addDays, parseClock, type LocalDate } from '../time/local-date.js';
+import { runActions } from './actions.js';
+import { PolicyVersions } from './policies.js';
+import type { Policy, Step } from './policy-schema.js';
+import type { CaseEvidence, CasePorts, EvidenceData } from './ports.js';
+import { CaseStore, type FeedRow } from './store.js';
+import type { Case, CaseChange, CaseResolution, CaseStep } from './types.js';
+
+export interface CaseEngineOptions {
+  db: HubDatabase;
+  ports: CasePorts;
+  /** The policy new cases open under (validated). */
+  policy: Policy;
+  logger: Logger;
+  evidence?: CaseEvidence;
+  clock?: () => number;
+}
+
+/** Feed rows and due steps handled per transaction. */
+const BATCH = 500;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Turns detection's no-shows into cases and runs each case's ladder on durable timers.
+ *
+ * `sync` reads detection's change feed in order (a trigger writes it in the transaction that
+ * changes an event or an absent day) and opens, extends or resolves cases, scheduling their steps;
+ * `advance` fires every step due, checking its guard at that moment. Both write in IMMEDIATE
+ * transactions that also move the feed cursor or the step's state, so after a crash or restart
+ * nothing is handled twice and nothing is lost, and two hub processes on one database do not
+ * both fire a step.
+ */
+export class CaseEngine {
+  readonly store: CaseStore;
+  private readonly policies: PolicyVersions;
+  private readonly policyId: number;
+  private readonly ports: CasePorts;
+  private readonly logger: Logger;
+  private readonly evidence: CaseEvidence | undefined;
+  private readonly clock: () => number;
+
+  constructor(options: CaseEngineOptions) {
+    this.store = new CaseStore(options.db);
+    this.ports = options.ports;
+    this.logger = options.logger.child({ component: 'cases' });
+    this.evidence = options.evidence;
+    this.clock = options.clock ?? Date.now;
+    this.policies = new PolicyVersions(this.store);
+    this.policyId = this.policies.register(options.policy, this.clock());
+  }
+
+  /** `sync` then `advance`: what the hub does after every detection run. */
+  run(nowMs: number = this.clock()): CaseChange[] {
+    return [...this.sync(nowMs), ...this.advance(nowMs)];
+  }
+
+  /** Takes detection's changes since the last call. */
+  sync(nowMs: number = this.clock()): CaseChange[] {
+    const changes: CaseChange[] = [];
+    for (;;) {
+      const done = this.store.write('take detection changes', () => {
+        const rows = this.store.feedAfter(this.store.cursor(), BATCH);
+        for (const row of rows) this.take(row, nowMs, changes);
+        if (rows.length > 0) this.store.setCursor(rows[rows.length - 1]!.seq);
+        return rows.length < BATCH;
+      });
+      if (done) break;
+    }
+    this.log(changes);
+    return changes;
+  }
+
+  /** Fires the steps due by `nowMs`, oldest first, and ends the pauses that ran out. */
+  advance(nowMs: number = this.clock()): CaseChange[] {
+    const changes: CaseChange[] = [];
+    this.store.write('end reply pauses', () => {
+      for (const c of this.store.pausesEnded(nowMs)) this.resume(c, nowMs, changes);
+    });
+    for (;;) {
+      const done = this.store.write('fire due steps', () => {
+        const due = this.store.dueSteps(nowMs, BATCH);
+        for (const step of due) this.fire(step, nowMs, changes);
+        return due.length < BATCH;
+      });
+      if (done) break;
+    }
+    this.log(changes);
+    return changes;
+  }
+
+  /**
+   * The employee replied (a message, a call HR logged): reminders pause for the policy's
+   * `pauseHours` and HR gets a task; if the case is not resolved by then, the reminders resume.
+   */
+  acknowledge(caseId: number, reply: { via: string; text: string }, nowMs: number = this.clock()): Case {
+    return this.store.write(`acknowledge case ${caseId}`, () => {
+      const c = this.activeCase(caseId);
+      const policy = this.policies.get(c.policyId);
+      const pausedUntil = nowMs + policy.acknowledgement.pauseHours * HOUR_MS;
+      this.store.setState(caseId, 'acknowledged', nowMs, { pausedUntil });
+      this.store.addTask(caseId, `reply@${nowMs}`, 'The employee replied: read it, decide, and resolve or keep the case open', pausedUntil, nowMs);
+      this.record(c, nowMs, 'acknowledged', null, { via: reply.via, text: reply.text, pausedUntil });
+      return this.store.case(caseId)!;
+    });
+  }
+
+  /** HR closes a case (for a reason the hub cannot see, e.g. the employee came back to another site). */
+  closeByHr(caseId: number, user: string, note: string, nowMs: number = this.clock()): Case {
+    return this.store.write(`close case ${caseId}`, () => {
+      const c = this.activeCase(caseId);
+      this.resolve(c, 'closed_by_hr', `${user}: ${note}`, nowMs, []);
+      return this.store.case(caseId)!;
+    });
+  }
+
+  /** An HR user approves a drafted notice: nothing of it is sent before this. */
+  approveNotice(noticeId: number, user: string, nowMs: number = this.clock()): void {
+    this.store.write(`approve notice ${noticeId}`, () => {
+      const n = this.store.notice(noticeId);
+      if (n === undefined) throw new HubError('NOT_FOUND', `notice ${noticeId} does not exist`);
+      if (!this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user })) {
+        throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}, not a draft waiting for approval`);
+      }
+      this.record(this.store.case(n.caseId)!, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user });
+    });
+  }
+
+  /**
+   * The notice reached the employee on `date` (registered mail's delivery date), or they refused
+   * it at the door that day (a refusal at the address they gave counts as served): steps anchored
+   * to its delivery are scheduled from that date, the deadline running to the end of the day
+   * `days` after it. A notice returned undelivered starts nothing and gives HR a task.
+   */
+  recordDelivery(noticeId: number, outcome: 'delivered' | 'refused' | 'returned', date: LocalDate, nowMs: number = this.clock()): void {
+    this.store.write(`record the delivery of notice ${noticeId}`, () => {
+      const n = this.store.notice(noticeId);
+      if (n === undefined) throw new HubError('NOT_FOUND', `notice ${noticeId} does not exist`);
+      if (!this.store.moveNotice(noticeId, ['approved', 'sent'], outcome, nowMs, { deliveredDate: date })) {
+        throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}: only an approved or sent notice can be delivered`);
+      }
+      const c = this.store.case(n.caseId)!;
+      this.record(c, nowMs, `notice_${outcome}`, n.stepKey, { noticeId, kind: n.kind, date });
+      if (c.state === 'resolved') return;
+      if (outcome === 'returned') {
+        // Not served: nothing runs from it; HR has to serve it another way (in person, by publication).
+        this.store.addTask(c.caseId, `${n.stepKey}@returned`, `The ${n.kind.replace(/_/g, '-')} notice came back undelivered: serve it another way`, null, nowMs);
+        return;
+      }
+      const z = this.ports.zoneOf(c.siteId);
+      for (const step of this.policies.get(c.policyId).steps) {
+        if (!('afterNoticeDelivered' in step.at) || step.at.afterNoticeDelivered.notice !== n.kind) continue;
+        const dueMs = z.instant(addDays(date, step.at.afterNoticeDelivered.days + 1), 0);
+        this.schedule(c, step.id, step.id, dueMs, nowMs);
+      }
+    });
+  }
+
+  private take(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
+    const active = this.store.activeCase(row.employeeId);
+    if (row.source === 'instance') {
+      if (active === undefined) return;
+      this.record(active, nowMs, row.state === 'absent' ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
+      if (row.state === 'absent') this.checkAbsence(active, row.date, nowMs, changes);
+      return;
+    }
+    if (row.kind !== 'no_show') {
+      if (active !== undefined && row.state === 'open') this.record(active, nowMs, `${row.kind}_threshold`, null, { date: row.date, eventId: row.eventId });
+      return;
+    }
+    if (row.state === 'open') {
+      if (active === undefined) this.open(row, nowMs, changes);
+      else {
+        this.record(active, nowMs, 'missed_shift', null, { date: row.date, shiftId: row.shiftId, eventId: row.eventId });
+        changes.push({ caseId: active.caseId, employeeId: active.employeeId, change: 'extended', detail: `${row.date} ${row.shiftId}` });
+      }
+      return;
+    }
+    if (active === undefined) return;
+    const reason = row.reason ?? '';
+    if (row.state === 'resolved' && reason.startsWith(PUNCHED_AT)) this.resolve(active, 'returned', reason, nowMs, changes);
+    else if (this.ports.onLeave(active.employeeId, nowMs) || row.state === 'withdrawn') this.resolve(active, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
+    else this.record(active, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
+  }
+
+  private open(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
+    const employee = this.ports.employee(row.employeeId);
+    if (employee === undefined) {
+      this.logger.warn({ employeeId: row.employeeId }, 'a no-show names an employee the directory does not have; no case opened');
+      return;
+    }
+    const shiftStartMs = this.ports.shiftStartMs(row.employeeId, row.date, row.shiftId);
+    if (shiftStartMs === undefined) {
+      this.logger.warn({ employeeId: row.employeeId, date: row.date, shiftId: row.shiftId }, 'the calendar no longer has the missed shift; no case opened');
+      return;
+    }
+    const caseId = this.store.insertCase({
+      employeeId: row.employeeId, siteId: employee.site, firstDate: row.date, firstShiftId: row.shiftId, shiftStartMs, policyId: this.policyId, openedAt: nowMs,
+    });
+    if (caseId === undefined) return;
+    const c = this.store.case(caseId)!;
+    const policy = this.policies.get(this.policyId);
+    this.record(c, nowMs, 'opened', null, { date: row.date, shiftId: row.shiftId, shiftStartMs, eventId: row.eventId, policy: { name: policy.name, version: policy.version } });
+    changes.push({ caseId, employeeId: c.employeeId, change: 'opened', detail: `${row.date} ${row.shiftId}` });
+    for (const step of policy.steps) {
+      if ('afterShiftStart' in step.at) this.schedule(c, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
+      else if ('dailyAt' in step.at) this.scheduleDaily(c, step, this.ports.zoneOf(c.siteId).local(nowMs).date, nowMs);
+    }
+    this.checkAbsence(c, row.date, nowMs, changes);
+  }
+
+  /** Schedules `absentDays` steps (due now) once the employee's counts reach them. */
+  private checkAbsence(c: Case, date: LocalDate, nowMs: number, changes: CaseChange[]): void {
+    const steps = this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at);
+    if (steps.length === 0) return;
+    const counts = this.ports.absence(c.employeeId, date);
+    for (const step of steps) {
+      if (!('absentDays' in step.at)) continue;
+      const { consecutive, monthly } = step.at.absentDays;
+      const reached = (consecutive !== undefined && counts.consecutive >= consecutive) || (monthly !== undefined && counts.monthly >= monthly);
+      if (reached && this.schedule(c, step.id, step.id, nowMs, nowMs)) {
+        changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_scheduled', stepKey: step.id, detail: `${counts.consecutive} consecutive, ${counts.monthly} this month` });
+      }
+    }
+  }
+
+  /** The daily step's next occurrence: `HH:MM` on the day after `after`. */
+  private scheduleDaily(c: Case, step: Step, after: LocalDate, nowMs: number): void {
+    if (!('dailyAt' in step.at)) return;
+    const day = addDays(after, 1);
+    this.schedule(c, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
+  }
+
+  private schedule(c: Case, stepKey: string, stepId: string, dueMs: number, nowMs: number): boolean {
+    const added = this.store.schedule(c.caseId, stepKey, stepId, dueMs);
+    if (added) this.store.addTimeline(c.caseId, nowMs, 'step_scheduled', stepKey, { dueMs });
+    return added;
+  }
+
+  private fire(step: CaseStep, nowMs: number, changes: CaseChange[]): void {
+    const c = this.store.case(step.caseId)!;
+    const policy = this.policies.get(c.policyId);
+    const def = policy.steps.find((s) => s.id === step.stepId);
+    const skip = (why: string): void => {
+      if (!this.store.settle(c.caseId, step.stepKey, 'skipped', nowMs, why)) return;
+      this.record(c, nowMs, 'step_skipped', step.stepKey, { reason: why });
+      changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_skipped', stepKey: step.stepKey, detail: why });
+    };
+    if (def === undefined) return skip(`policy ${policy.name} v${policy.version} has no step ${step.stepId}`);
+    if (c.state === 'resolved') {
+      this.store.settle(c.caseId, step.stepKey, 'cancelled', nowMs, 'the case was resolved');
+      return;
+    }
+    const employee = this.ports.employee(c.employeeId);
+    const z = this.ports.zoneOf(c.siteId);
+    const today = z.local(nowMs).date;
+    // Facts that end the case are checked when a step would act on it.
+    if (employee === undefined || (employee.endDate !== null && employee.endDate < today)) {
+      this.resolve(c, 'employment_ended', employee === undefined ? 'no longer in the directory' : `employment ended ${employee.endDate}`, nowMs, changes);
+      return;
+    }
+    if (this.ports.onLeave(c.employeeId, nowMs)) {
+      this.resolve(c, 'leave', 'approved leave covers this time', nowMs, changes);
+      return;
+    }
+    if ('dailyAt' in def.at && !this.ports.worksOn(c.employeeId, today)) skip(`${today} is not a working day of the employee`);
+    else if (def.guard.includes('not_acknowledged') && c.state === 'acknowledged') skip(`paused: the employee replied (until ${z.format(c.pausedUntil ?? nowMs)})`);
+    else if (this.store.settle(c.caseId, step.stepKey, 'fired', nowMs)) {
+      const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs }, def.actions);
+      this.record(c, nowMs, 'step_fired', step.stepKey, { step: def.id, title: def.title, dueMs: step.dueMs, approval: def.approval ?? null, actions: records });
+      changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_fired', stepKey: step.stepKey });
+    }
+    if ('dailyAt' in def.at) this.scheduleDaily(c, def, today, nowMs);
+  }
+
+  private resume(c: Case, nowMs: number, changes: CaseChange[]): void {
+    this.store.setState(c.caseId, 'open', nowMs);
+    this.record(c, nowMs, 'resumed', null, { pausedUntil: c.pausedUntil });
+    changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resumed' });
+  }
+
+  private resolve(c: Case, resolution: CaseResolution, note: string, nowMs: number, changes: CaseChange[]): void {
+    this.store.setState(c.caseId, 'resolved', nowMs, { resolution, note });
+    const cancelled = this.store.cancelSteps(c.caseId, nowMs, `case resolved: ${resolution}`);
+    this.record(c, nowMs, 'resolved', null, { resolution, note, stepsCancelled: cancelled });
+    changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resolved', detail: `${resolution}: ${note}` });
+  }
+
+  private activeCase(caseId: number): Case {
+    const c = this.store.case(caseId);
+    if (c === undefined) throw new HubError('NOT_FOUND', `case ${caseId} does not exist`);
+    if (c.state === 'resolved') throw new HubError('INVALID_INPUT', `case ${caseId} is resolved (${c.resolution})`);
+    return c;
+  }
+
+  /** The timeline entry and the evidence entry of one fact, in the caller's transaction. */
+  private record(c: Case, nowMs: number, kind: string, stepKey: string | null, detail: EvidenceData): void {
+    this.store.addTimeline(c.caseId, nowMs, kind, stepKey, detail);
+    this.evidence?.append({ kind: `case.${kind}`, caseId: c.caseId, employeeId: c.employeeId, atMs: nowMs, data: stepKey === null ? detail : { stepKey, ...detail } });
+  }
+
+  private log(changes: readonly CaseChange[]): void {
+    for (const ch of changes) this.logger.info(ch, `case ${ch.change}`);
+  }
+}

@@ -1,0 +1,169 @@
+import type { Migration } from '../db/migration.js';
+
+/**
+ * The cases module's tables.
+ *
+ * - `case_policies`: every policy version the hub ran with, its canonical JSON and SHA-256; a
+ *   case refers to the version it opened under and keeps it to the end.
+ * - `cases`: one absence episode of one employee, keyed by the first missed shift; at most one
+ *   episode not resolved per employee.
+ * - `case_steps`: the durable timers. One row per (case, step key) — a daily step has one key per
+ *   day — so a step fires at most once, whatever restarts or second hub processes do: firing is
+ *   an UPDATE from `scheduled` to `fired` in the transaction that records what the step did.
+ * - `case_timeline`: what happened to a case, in order, for HR.
+ * - `case_tasks`, `case_messages` (the outbox of notifications, one row per recipient and
+ *   channel) and `case_notices` (legal documents, drafted and waiting for approval).
+ * - `case_feed`: detection's changes that matter to cases (no-shows and thresholds raised,
+ *   resolved or withdrawn; days classified absent or no longer absent), written by triggers in
+ *   the transaction that changes them, read in order by the case engine with `case_cursor`:
+ *   nothing detection does is missed by a crash between the two.
+ */
+export const CASES_MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'cases-1',
+    sql: `
+      CREATE TABLE case_policies (
+        policy_id  INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        version    INTEGER NOT NULL,
+        body       TEXT    NOT NULL,
+        sha256     TEXT    NOT NULL,
+        loaded_at  INTEGER NOT NULL,
+        UNIQUE (name, version)
+      ) STRICT;
+
+      CREATE TABLE cases (
+        case_id        INTEGER PRIMARY KEY,
+        employee_id    TEXT    NOT NULL,
+        site_id        TEXT    NOT NULL,
+        first_date     TEXT    NOT NULL,
+        first_shift_id TEXT    NOT NULL,
+        shift_start_ms INTEGER NOT NULL,
+        policy_id      INTEGER NOT NULL REFERENCES case_policies (policy_id),
+        state          TEXT    NOT NULL CHECK (state = 'open' OR state = 'acknowledged' OR state = 'resolved'),
+        paused_until   INTEGER,
+        resolution     TEXT    CHECK (resolution IS NULL OR resolution = 'returned' OR resolution = 'leave' OR resolution = 'employment_ended' OR resolution = 'closed_by_hr'),
+        resolution_note TEXT,
+        opened_at      INTEGER NOT NULL,
+        resolved_at    INTEGER,
+        updated_at     INTEGER NOT NULL,
+        UNIQUE (employee_id, first_date, first_shift_id),
+        CHECK ((state = 'resolved') = (resolution IS NOT NULL))
+      ) STRICT;
+      CREATE UNIQUE INDEX cases_one_active ON cases (employee_id) WHERE state <> 'resolved';
+      CREATE INDEX cases_state ON cases (state, case_id);
+
+      CREATE TABLE case_steps (
+        case_id   INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key  TEXT    NOT NULL,
+        step_id   TEXT    NOT NULL,
+        due_ms    INTEGER NOT NULL,
+        state     TEXT    NOT NULL CHECK (state = 'scheduled' OR state = 'fired' OR state = 'skipped' OR state = 'cancelled'),
+        outcome   TEXT,
+        fired_at  INTEGER,
+        PRIMARY KEY (case_id, step_key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX case_steps_due ON case_steps (due_ms, case_id) WHERE state = 'scheduled';
+
+      CREATE TABLE case_timeline (
+        entry_id  INTEGER PRIMARY KEY,
+        case_id   INTEGER NOT NULL REFERENCES cases (case_id),
+        at_ms     INTEGER NOT NULL,
+        kind      TEXT    NOT NULL,
+        step_key  TEXT,
+        detail    TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX case_timeline_case ON case_timeline (case_id, entry_id);
+
+      CREATE TABLE case_tasks (
+        task_id    INTEGER PRIMARY KEY,
+        case_id    INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key   TEXT    NOT NULL,
+        title      TEXT    NOT NULL,
+        due_ms     INTEGER,
+        state      TEXT    NOT NULL CHECK (state = 'open' OR state = 'done' OR state = 'cancelled'),
+        created_at INTEGER NOT NULL,
+        closed_at  INTEGER,
+        closed_by  TEXT,
+        note       TEXT,
+        UNIQUE (case_id, step_key, title)
+      ) STRICT;
+
+      CREATE TABLE case_messages (
+        message_id   INTEGER PRIMARY KEY,
+        case_id      INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key     TEXT    NOT NULL,
+        role         TEXT    NOT NULL,
+        recipient_id TEXT,
+        channel      TEXT    NOT NULL,
+        template     TEXT    NOT NULL,
+        subject      TEXT,
+        text         TEXT    NOT NULL,
+        state        TEXT    NOT NULL CHECK (state = 'queued' OR state = 'sent' OR state = 'failed' OR state = 'delivered' OR state = 'read' OR state = 'undeliverable'),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_try_ms  INTEGER,
+        last_error   TEXT,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        UNIQUE (case_id, step_key, role, channel)
+      ) STRICT;
+      CREATE INDEX case_messages_due ON case_messages (next_try_ms) WHERE state = 'queued';
+
+      CREATE TABLE case_notices (
+        notice_id     INTEGER PRIMARY KEY,
+        case_id       INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key      TEXT    NOT NULL,
+        kind          TEXT    NOT NULL CHECK (kind = 'return_to_work' OR kind = 'termination'),
+        state         TEXT    NOT NULL CHECK (state = 'draft' OR state = 'approved' OR state = 'rejected' OR state = 'sent' OR state = 'delivered' OR state = 'refused' OR state = 'returned'),
+        deliver       TEXT    NOT NULL,
+        deadline_days INTEGER,
+        facts         TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        approved_by   TEXT,
+        approved_at   INTEGER,
+        delivered_date TEXT,
+        updated_at    INTEGER NOT NULL,
+        UNIQUE (case_id, kind)
+      ) STRICT;
+
+      CREATE TABLE case_feed (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        source      TEXT    NOT NULL CHECK (source = 'event' OR source = 'instance'),
+        employee_id TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        date        TEXT    NOT NULL,
+        shift_id    TEXT    NOT NULL,
+        state       TEXT    NOT NULL,
+        event_id    INTEGER,
+        reason      TEXT
+      ) STRICT;
+      CREATE TABLE case_cursor (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        feed_seq INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO case_cursor (id, feed_seq) VALUES (1, 0);
+
+      CREATE TRIGGER case_feed_event_raised AFTER INSERT ON detection_events BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state, event_id, reason)
+        VALUES ('event', NEW.employee_id, NEW.kind, NEW.date, NEW.shift_id, NEW.state, NEW.event_id, NEW.reason);
+      END;
+      CREATE TRIGGER case_feed_event_changed AFTER UPDATE OF state ON detection_events WHEN NEW.state IS NOT OLD.state BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state, event_id, reason)
+        VALUES ('event', NEW.employee_id, NEW.kind, NEW.date, NEW.shift_id, NEW.state, NEW.event_id, NEW.reason);
+      END;
+      CREATE TRIGGER case_feed_absent_stored AFTER INSERT ON detection_instances WHEN NEW.status = 'absent' BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
+        VALUES ('instance', NEW.employee_id, 'absent', NEW.date, NEW.shift_id, NEW.status);
+      END;
+      CREATE TRIGGER case_feed_absent_changed AFTER UPDATE OF status ON detection_instances
+        WHEN (NEW.status = 'absent') <> (OLD.status = 'absent') BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
+        VALUES ('instance', NEW.employee_id, 'absent', NEW.date, NEW.shift_id, NEW.status);
+      END;
+      CREATE TRIGGER case_feed_absent_removed AFTER DELETE ON detection_instances WHEN OLD.status = 'absent' BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
+        VALUES ('instance', OLD.employee_id, 'absent', OLD.date, OLD.shift_id, 'removed');
+      END;
+    `,
+  },
+];

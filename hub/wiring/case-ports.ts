@@ -1,0 +1,64 @@
+import type { CaseEvidence, CasePorts, AbsenceCounts } from '../cases/ports.js';
+import { CaseEngine } from '../cases/engine.js';
+import type { Policy } from '../cases/policy-schema.js';
+import type { Employee } from '../directory/types.js';
+import { HubError } from '../errors.js';
+import type { LocalDate } from '../time/local-date.js';
+import { zone, type Zone } from '../time/zone.js';
+import type { Logger } from 'pino';
+import type { HubModules } from './modules.js';
+
+/** The case engine's view of the hub: the directory, the calendar, detection's counts and leave. */
+export class HubCasePorts implements CasePorts {
+  private readonly zones: Map<string, Zone>;
+
+  constructor(
+    private readonly modules: HubModules,
+    sites: ReadonlyArray<{ id: string; timeZone: string }>,
+  ) {
+    this.zones = new Map(sites.map((s) => [s.id, zone(s.timeZone)]));
+  }
+
+  employee(employeeId: string): Employee | undefined {
+    return this.modules.directory.getEmployee(employeeId);
+  }
+
+  zoneOf(siteId: string): Zone {
+    const z = this.zones.get(siteId);
+    if (z === undefined) throw new HubError('CONFIG', `site "${siteId}" is not in the hub's configuration`);
+    return z;
+  }
+
+  shiftStartMs(employeeId: string, date: LocalDate, shiftId: string): number | undefined {
+    const e = this.employee(employeeId);
+    if (e === undefined) return undefined;
+    const plan = this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
+    return plan.shift?.shiftId === shiftId ? plan.shift.startMs : undefined;
+  }
+
+  worksOn(employeeId: string, date: LocalDate): boolean {
+    const e = this.employee(employeeId);
+    return e !== undefined && this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date).kind === 'work';
+  }
+
+  absence(employeeId: string, asOf: LocalDate): AbsenceCounts {
+    return this.modules.reports.absenceOf(employeeId, asOf);
+  }
+
+  onLeave(employeeId: string, atMs: number): boolean {
+    const leave = this.modules.leave.leaveIntervals({ fromMs: atMs, toMs: atMs + 1, zoneOf: (site) => this.zoneOf(site), employeeIds: [employeeId] });
+    return leave.some((l) => l.startMs <= atMs && atMs < l.endMs);
+  }
+}
+
+/** The case engine on the hub's modules. */
+export function openCases(modules: HubModules, options: { sites: ReadonlyArray<{ id: string; timeZone: string }>; policy: Policy; logger: Logger; evidence?: CaseEvidence; clock?: () => number }): CaseEngine {
+  return new CaseEngine({
+    db: modules.db,
+    ports: new HubCasePorts(modules, options.sites),
+    policy: options.policy,
+    logger: options.logger,
+    ...(options.evidence === undefined ? {} : { evidence: options.evidence }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+}

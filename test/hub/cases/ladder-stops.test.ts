@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { at, EARLY_JUNE_WORKDAYS, JUNE_WORKDAYS, Story } from './story-harness.js';
+
+/**
+ * Stories that stop, pause or survive the ladder, under the default policy (shift 09:00-18:00,
+ * grace 5 minutes; first reminder 11:00, second 13:00, daily 09:00 on working days; replies
+ * pause reminders 24 hours). Expected steps written out by hand in each.
+ */
+describe('case ladder: replies, leave, restarts and refused notices', () => {
+  let story: Story;
+  afterEach(async () => {
+    await story.close();
+  });
+
+  /** Everyone comes to work in June but E1, who stops on Monday 6.15; the case opens at 09:06. */
+  const startAbsent = (s: Story): number => {
+    s.attend(EARLY_JUNE_WORKDAYS);
+    s.attend(JUNE_WORKDAYS, ['E1']);
+    s.at('2026-06-14T23:00');
+    s.at('2026-06-15T09:06');
+    const [c, ...others] = s.cases.store.cases();
+    expect(others).toEqual([]);
+    expect(c).toMatchObject({ employeeId: 'E1', firstDate: '2026-06-15' });
+    return c!.caseId;
+  };
+
+  it('a reply pauses the reminders for 24 hours, then they resume; a punch resolves the case and keeps the days counted', () => {
+    story = new Story();
+    story.punch('E1', '2026-06-17T09:20', '2026-06-17T18:10');
+    const caseId = startAbsent(story);
+    story.at('2026-06-15T11:00');
+    story.now = at('2026-06-15T11:30');
+    const c = story.cases.acknowledge(caseId, { via: 'wecom', text: '家里有急事，明天回来' });
+    expect(c).toMatchObject({ state: 'acknowledged', pausedUntil: at('2026-06-16T11:30') });
+    expect(story.cases.store.tasks(caseId).map((t) => t.title)).toEqual(['The employee replied: read it, decide, and resolve or keep the case open']);
+
+    expect(story.at('2026-06-15T13:00').map((ch) => `${ch.change} ${ch.stepKey}: ${ch.detail}`)).toEqual([
+      'step_skipped second-reminder: paused: the employee replied (until 2026-06-16T11:30:00+08:00)',
+    ]);
+    story.at('2026-06-16T09:00');
+    story.at('2026-06-16T09:06');
+    expect(story.cases.store.case(caseId)!.state).toBe('acknowledged');
+    expect(story.at('2026-06-16T11:30').map((ch) => ch.change)).toEqual(['resumed']);
+    story.at('2026-06-17T09:00');
+    story.at('2026-06-17T09:06');
+    const back = story.at('2026-06-17T09:21');
+    expect(back.map((ch) => `${ch.change} ${ch.detail}`)).toEqual(['resolved returned: punched at 2026-06-17T09:20:00+08:00']);
+    expect(story.steps(caseId)).toEqual([
+      'first-reminder fired 2026-06-15T11:00',
+      'second-reminder skipped 2026-06-15T13:00',
+      'daily-reminder@2026-06-16 skipped 2026-06-16T09:00',
+      'daily-reminder@2026-06-17 fired 2026-06-17T09:00',
+      'daily-reminder@2026-06-18 cancelled 2026-06-18T09:00',
+    ]);
+    // The two missed days stay counted.
+    story.at('2026-06-17T22:01');
+    expect(story.hub.reports.absenceOf('E1', '2026-06-17')).toMatchObject({ consecutive: 0, monthly: 2 });
+  });
+
+  it('leave approved on day 2 for days 1-3 withdraws the no-shows and resolves the case', () => {
+    story = new Story();
+    const caseId = startAbsent(story);
+    story.at('2026-06-15T11:00');
+    story.at('2026-06-15T22:01');
+    story.at('2026-06-16T09:00');
+    story.at('2026-06-16T09:06');
+    story.now = at('2026-06-16T10:00');
+    story.hub.leave.importLeave('employee,kind,from,to,reason,approved_by,approved_at\nE1,病假,2026-06-15,2026-06-17,急性肠胃炎,M1,2026-06-16T10:00:00+08:00\n', { fileName: 'sick.csv' });
+    const changes = story.at('2026-06-16T10:01');
+    expect(changes.map((ch) => `${ch.change} ${ch.detail}`)).toEqual([expect.stringMatching(/^resolved leave: /)]);
+    expect(story.cases.store.case(caseId)).toMatchObject({ state: 'resolved', resolution: 'leave' });
+    expect(story.steps(caseId)).toEqual([
+      'first-reminder fired 2026-06-15T11:00',
+      'second-reminder fired 2026-06-15T13:00',
+      'daily-reminder@2026-06-16 fired 2026-06-16T09:00',
+      'daily-reminder@2026-06-17 cancelled 2026-06-17T09:00',
+    ]);
+    expect(story.hub.reports.absenceOf('E1', '2026-06-16')).toMatchObject({ consecutive: 0, monthly: 0 });
+    // 6.18 he is back: nothing opens.
+    story.punch('E1', '2026-06-18T08:58', '2026-06-18T18:02');
+    story.at('2026-06-18T09:06');
+    expect(story.cases.store.cases().map((c) => c.caseId)).toEqual([caseId]);
+  });
+
+  it('a hub restart between steps neither loses nor repeats one: a step due while it was down fires once, late', async () => {
+    story = new Story();
+    const caseId = startAbsent(story);
+    story.at('2026-06-15T11:00');
+    await story.restart();
+    story.at('2026-06-15T12:00');
+    await story.restart();
+    // Down from 12:00 to 13:30: the 13:00 step fires at 13:30.
+    const changes = story.at('2026-06-15T13:30');
+    expect(changes.map((ch) => `${ch.change} ${ch.stepKey}`)).toEqual(['step_fired second-reminder']);
+    story.at('2026-06-15T13:31');
+    const fired = story.cases.store.timeline(caseId).filter((e) => e.kind === 'step_fired').map((e) => `${e.stepKey} ${new Date(e.atMs).toISOString()}`);
+    expect(fired).toEqual(['first-reminder 2026-06-15T03:00:00.000Z', 'second-reminder 2026-06-15T05:30:00.000Z']);
+    expect(story.cases.store.messages(caseId)).toHaveLength(12);
+    expect(story.cases.store.cases()).toHaveLength(1);
+  });
+
+  it('a notice refused at the door counts as served from that date; one returned undelivered starts nothing and asks HR to serve it', async () => {
+    story = new Story();
+    const caseId = startAbsent(story);
+    for (const t of ['2026-06-15T22:01', '2026-06-16T22:01', '2026-06-17T22:01']) story.at(t);
+    const [notice] = story.cases.store.notices(caseId);
+    story.cases.approveNotice(notice!.noticeId, 'hr.zhang');
+    expect(() => story.cases.approveNotice(notice!.noticeId, 'hr.zhang')).toThrow(/is approved, not a draft/);
+    story.now = at('2026-06-22T16:00');
+    story.cases.recordDelivery(notice!.noticeId, 'refused', '2026-06-22');
+    expect(story.steps(caseId)).toContain('termination-draft scheduled 2026-06-26T00:00');
+    expect(story.cases.store.timeline(caseId).filter((e) => e.kind === 'notice_refused').map((e) => e.detail)).toEqual([{ noticeId: notice!.noticeId, kind: 'return_to_work', date: '2026-06-22' }]);
+
+    const other = new Story();
+    try {
+      const second = startAbsent(other);
+      for (const t of ['2026-06-15T22:01', '2026-06-16T22:01', '2026-06-17T22:01']) other.at(t);
+      const [n] = other.cases.store.notices(second);
+      other.cases.approveNotice(n!.noticeId, 'hr.zhang');
+      other.cases.recordDelivery(n!.noticeId, 'returned', '2026-06-23');
+      expect(other.steps(second).some((s) => s.startsWith('termination-draft'))).toBe(false);
+      expect(other.cases.store.tasks(second).map((t) => t.title)).toContain('The return-to-work notice came back undelivered: serve it another way');
+    } finally {
+      await other.close();
+    }
+  });
+});
