@@ -17,7 +17,9 @@ export type HubErrorCode =
   /** An API request without the right credentials. */
   | 'UNAUTHORIZED'
   /** The evidence log refused a fact, its signing key is unusable, or a bundle cannot be written or read. */
-  | 'EVIDENCE';
+  | 'EVIDENCE'
+  /** A notice could not be printed (no Chromium, or it failed). */
+  | 'DOCUMENT';
 
 export class HubError extends Error {
   override readonly name = 'HubError';

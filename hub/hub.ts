@@ -7,6 +7,7 @@ import { openHubDatabase, type HubDatabase } from './db/database.js';
 import { startApi, type RunningApi } from './api/server.js';
 import { Ingest, type IngestConnection } from './ingest/ingest.js';
 import type { CaseEngine } from './cases/engine.js';
+import { pdfPrinter } from './cases/notices/pdf.js';
 import { EvidenceLog } from './evidence/log.js';
 import { evidenceKeyPath, loadOrCreateEvidenceKey } from './evidence/keys.js';
 import { openCases } from './wiring/case-ports.js';
@@ -87,6 +88,19 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
     stack.push(() => ingest.close());
     logger.info({ clientId: connection.clientId, sites: [...gateways.keys()] }, 'hub ingest running');
 
+    // Approved notices are printed to PDF after each run, one round at a time; without Chromium
+    // they stay HTML-only (HTML is what approval records) and the hub says so once.
+    let print: ((html: string) => Promise<Buffer>) | undefined;
+    try {
+      print = pdfPrinter();
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'approved notices will not be printed to PDF');
+    }
+    let printing: Promise<unknown> | undefined;
+    stack.push(async () => {
+      await printing;
+    });
+
     let running = true;
     const detect = (): void => {
       if (!running) return;
@@ -100,6 +114,12 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
       try {
         // After detection, whether or not it failed: steps already due must not wait for it.
         cases.run();
+        if (print !== undefined && printing === undefined) {
+          printing = cases
+            .printNotices(print)
+            .catch((err: unknown) => logger.error({ err }, 'printing notices failed'))
+            .finally(() => (printing = undefined));
+        }
         // A signed tree head over what was recorded (nothing new is signed again).
         evidence.checkpoint();
       } catch (err) {

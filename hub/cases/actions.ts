@@ -44,7 +44,9 @@ export function runActions(ctx: ActionContext, actions: readonly Action[]): Acti
       const facts = {
         employeeId: ctx.employee.id,
         employeeName: ctx.employee.name,
+        department: ctx.employee.department,
         company: ctx.policy.company,
+        firstDate: ctx.c.firstDate,
         absentDates: counts.dates,
         deadlineDays: deadlineDays ?? null,
         postalAddress: ctx.employee.contacts.postalAddress,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
@@ -8,7 +9,9 @@ import { PolicyVersions } from './policies.js';
 import type { Policy, Step } from './policy-schema.js';
 import type { CaseEvidence, CasePorts, EvidenceData } from './ports.js';
 import { CaseStore, type FeedRow } from './store.js';
-import type { Case, CaseChange, CaseResolution, CaseStep } from './types.js';
+import { renderNotice } from './notices/render.js';
+import { socialInsuranceStopMonth } from './notices/social-insurance.js';
+import type { Case, CaseChange, CaseNotice, CaseResolution, CaseStep } from './types.js';
 
 export interface CaseEngineOptions {
   db: HubDatabase;
@@ -117,16 +120,50 @@ export class CaseEngine {
     });
   }
 
-  /** An HR user approves a drafted notice: nothing of it is sent before this. */
-  approveNotice(noticeId: number, user: string, nowMs: number = this.clock()): void {
-    this.store.write(`approve notice ${noticeId}`, () => {
+  /**
+   * An HR user approves a drafted notice: nothing of it is sent before this. The notice is written
+   * out now (HTML, from the facts frozen at drafting and the approval date) and that exact text is
+   * kept in the evidence log by SHA-256; its PDF follows (`printNotices`).
+   */
+  approveNotice(noticeId: number, user: string, nowMs: number = this.clock()): CaseNotice {
+    return this.store.write(`approve notice ${noticeId}`, () => {
       const n = this.store.notice(noticeId);
       if (n === undefined) throw new HubError('NOT_FOUND', `notice ${noticeId} does not exist`);
-      if (!this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user })) {
-        throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}, not a draft waiting for approval`);
-      }
-      this.record(this.store.case(n.caseId)!, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user });
+      if (n.state !== 'draft') throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}, not a draft waiting for approval`);
+      const c = this.store.case(n.caseId)!;
+      const html = this.writeNotice(c, n, nowMs);
+      const sha = this.evidence?.storeDocument(Buffer.from(html, 'utf8'), 'text/html', `${n.kind.replace(/_/g, '-')}-notice-case-${c.caseId}.html`) ?? null;
+      this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user, html, htmlSha256: sha });
+      this.record(c, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user, html: sha }, sha === null ? [] : [sha]);
+      return this.store.notice(noticeId)!;
     });
+  }
+
+  /**
+   * Prints approved notices that have no PDF yet (Chromium, outside any transaction), keeps each
+   * PDF in the evidence log next to its HTML, and returns how many it printed. A failed print is
+   * logged and tried again at the next call.
+   */
+  async printNotices(print: (html: string) => Promise<Buffer>, nowMs: () => number = this.clock): Promise<number> {
+    let printed = 0;
+    for (const n of this.store.noticesToPrint()) {
+      let pdf: Buffer;
+      try {
+        pdf = await print(n.html!);
+      } catch (err) {
+        this.logger.error({ err, noticeId: n.noticeId }, 'could not print a notice to PDF; trying again later');
+        continue;
+      }
+      this.store.write(`keep the PDF of notice ${n.noticeId}`, () => {
+        const at = nowMs();
+        const c = this.store.case(n.caseId)!;
+        const sha = this.evidence?.storeDocument(pdf, 'application/pdf', `${n.kind.replace(/_/g, '-')}-notice-case-${c.caseId}.pdf`) ?? createHash('sha256').update(pdf).digest('hex');
+        if (!this.store.setNoticePdf(n.noticeId, sha, at)) return;
+        this.record(c, at, 'notice_printed', n.stepKey, { noticeId: n.noticeId, kind: n.kind, html: n.htmlSha256, pdf: sha }, this.evidence === undefined ? [] : [sha]);
+        printed++;
+      });
+    }
+    return printed;
   }
 
   /**
@@ -157,6 +194,26 @@ export class CaseEngine {
         this.schedule(c, step.id, step.id, dueMs, nowMs);
       }
     });
+  }
+
+  /** The notice's HTML from its frozen facts, the case's policy and what is known on the approval date. */
+  private writeNotice(c: Case, n: CaseNotice, nowMs: number): string {
+    const policy = this.policies.get(c.policyId);
+    const issueDate = this.ports.zoneOf(c.siteId).local(nowMs).date;
+    const served = n.kind === 'termination' ? (this.store.notices(c.caseId).find((x) => x.kind === 'return_to_work')?.deliveredDate ?? null) : null;
+    const cutoff = this.ports.socialInsuranceCutoffDay(c.siteId);
+    const f = n.facts;
+    return renderNotice(n.kind, policy, {
+      caseId: c.caseId, employeeId: f.employeeId, name: f.employeeName, department: f.department, company: f.company, firstDate: f.firstDate,
+      asOfDate: f.absentDates[f.absentDates.length - 1] ?? f.firstDate, absentDates: f.absentDates, deadlineDays: n.kind === 'termination' ? this.deadlineOf(c) : f.deadlineDays,
+      handbookRule: policy.notices.handbookRule, legalBasis: policy.notices.legalBasis, union: policy.notices.union, postalAddress: f.postalAddress, issueDate,
+      noticeDeliveredDate: served, socialInsuranceStopMonth: n.kind === 'termination' && cutoff !== undefined ? socialInsuranceStopMonth(issueDate, cutoff) : null,
+    });
+  }
+
+  /** The deadline the case's return-to-work notice gave. */
+  private deadlineOf(c: Case): number | null {
+    return this.store.notices(c.caseId).find((x) => x.kind === 'return_to_work')?.deadlineDays ?? null;
   }
 
   private take(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
@@ -297,9 +354,9 @@ export class CaseEngine {
   }
 
   /** The timeline entry and the evidence entry of one fact, in the caller's transaction. */
-  private record(c: Case, nowMs: number, kind: string, stepKey: string | null, detail: EvidenceData): void {
+  private record(c: Case, nowMs: number, kind: string, stepKey: string | null, detail: EvidenceData, documents: readonly string[] = []): void {
     this.store.addTimeline(c.caseId, nowMs, kind, stepKey, detail);
-    this.evidence?.append({ kind: `case.${kind}`, caseId: c.caseId, employeeId: c.employeeId, atMs: nowMs, data: stepKey === null ? detail : { stepKey, ...detail } });
+    this.evidence?.append({ kind: `case.${kind}`, caseId: c.caseId, employeeId: c.employeeId, atMs: nowMs, data: stepKey === null ? detail : { stepKey, ...detail }, documents });
   }
 
   private log(changes: readonly CaseChange[]): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_NOTICE_WORDING } from './notices/wording.js';
 
 /**
  * The escalation policy a company runs when someone stops coming to work: an ordered list of
@@ -126,6 +127,15 @@ export const PolicySchema = z
       })
       .optional(),
     templates: z.record(Id, Template),
+    notices: z
+      .strictObject({
+        handbookRule: z.string().min(1).max(1000).describe('The rule of the employee handbook the absence breaks, quoted in the notices'),
+        legalBasis: z.string().min(1).max(500).describe('The legal basis the termination notice cites'),
+        union: z.string().min(1).max(200).nullable().describe('The trade union the termination notice is copied to (null: the company has none)'),
+        returnToWorkTemplate: z.string().min(1).optional().describe('HTML of the return-to-work notice with {{placeholders}}; default: the shipped one'),
+        terminationTemplate: z.string().min(1).optional().describe('HTML of the termination notice with {{placeholders}}; default: the shipped one'),
+      })
+      .default(DEFAULT_NOTICE_WORDING),
     steps: z.array(Step).min(1),
   })
   .superRefine((p, ctx) => {

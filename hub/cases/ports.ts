@@ -21,13 +21,17 @@ export interface CasePorts {
   absence(employeeId: string, asOf: LocalDate): AbsenceCounts;
   /** The employee's calendar has a shift on that date (not a rest day, a holiday or a day off). */
   worksOn(employeeId: string, date: LocalDate): boolean;
+  /** The day of the month by which the site's city takes leavers off that month's social insurance; undefined: not configured. */
+  socialInsuranceCutoffDay(siteId: string): number | undefined;
   /** Approved leave covers this instant. */
   onLeave(employeeId: string, atMs: number): boolean;
 }
 
 /** Where the engine records the facts a case relies on (the evidence log). */
 export interface CaseEvidence {
-  append(fact: { kind: string; caseId: number; employeeId: string; atMs: number; data: EvidenceData }): unknown;
+  append(fact: { kind: string; caseId: number; employeeId: string; atMs: number; data: EvidenceData; documents?: readonly string[] }): unknown;
+  /** Stores a document once by content; returns its SHA-256 (hex). */
+  storeDocument(bytes: Buffer, mediaType: string, name: string): string;
 }
 
 export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key: string]: EvidenceValue };

@@ -12,7 +12,8 @@ import type { Migration } from '../db/migration.js';
  *   an UPDATE from `scheduled` to `fired` in the transaction that records what the step did.
  * - `case_timeline`: what happened to a case, in order, for HR.
  * - `case_tasks`, `case_messages` (the outbox of notifications, one row per recipient and
- *   channel) and `case_notices` (legal documents, drafted and waiting for approval).
+ *   channel) and `case_notices` (legal documents: drafted from the facts, rendered to HTML when
+ *   an HR user approves them, printed to PDF after; both kept in the evidence log by SHA-256).
  * - `case_feed`: detection's changes that matter to cases (no-shows and thresholds raised,
  *   resolved or withdrawn; days classified absent or no longer absent), written by triggers in
  *   the transaction that changes them, read in order by the case engine with `case_cursor`:
@@ -122,8 +123,12 @@ export const CASES_MIGRATIONS: readonly Migration[] = [
         approved_by   TEXT,
         approved_at   INTEGER,
         delivered_date TEXT,
+        html          TEXT,
+        html_sha256   TEXT,
+        pdf_sha256    TEXT,
         updated_at    INTEGER NOT NULL,
-        UNIQUE (case_id, kind)
+        UNIQUE (case_id, kind),
+        CHECK ((state = 'draft' OR state = 'rejected') = (html IS NULL))
       ) STRICT;
 
       CREATE TABLE case_feed (

@@ -143,8 +143,19 @@ export class CaseStore {
   }
 
   /** Moves a notice from one of `from` to `to`; false when it was in none of them. */
-  moveNotice(noticeId: number, from: readonly NoticeState[], to: NoticeState, atMs: number, extra: { approvedBy?: string; deliveredDate?: LocalDate } = {}): boolean {
-    return this.s.moveNotice.run({ noticeId, from: JSON.stringify(from), to, atMs, approvedBy: extra.approvedBy ?? null, deliveredDate: extra.deliveredDate ?? null }).changes === 1;
+  moveNotice(noticeId: number, from: readonly NoticeState[], to: NoticeState, atMs: number, extra: { approvedBy?: string; deliveredDate?: LocalDate; html?: string; htmlSha256?: string | null } = {}): boolean {
+    return this.s.moveNotice.run({
+      noticeId, from: JSON.stringify(from), to, atMs, approvedBy: extra.approvedBy ?? null, deliveredDate: extra.deliveredDate ?? null, html: extra.html ?? null, htmlSha256: extra.htmlSha256 ?? null,
+    }).changes === 1;
+  }
+
+  /** Approved notices with no PDF yet, oldest first. */
+  noticesToPrint(): CaseNotice[] {
+    return (this.s.noticesToPrint.all() as NoticeRow[]).map(toNotice);
+  }
+
+  setNoticePdf(noticeId: number, sha256: string, atMs: number): boolean {
+    return this.s.setNoticePdf.run(sha256, atMs, noticeId).changes === 1;
   }
 
   /** Detection's changes after `seq`, oldest first. */
@@ -174,7 +185,7 @@ const CASE_COLUMNS = `case_id AS caseId, employee_id AS employeeId, site_id AS s
   opened_at AS openedAt, resolved_at AS resolvedAt`;
 const STEP_COLUMNS = 'case_id AS caseId, step_key AS stepKey, step_id AS stepId, due_ms AS dueMs, state, outcome, fired_at AS firedAt';
 const NOTICE_COLUMNS = `notice_id AS noticeId, case_id AS caseId, step_key AS stepKey, kind, state, deliver, deadline_days AS deadlineDays, facts,
-  approved_by AS approvedBy, approved_at AS approvedAt, delivered_date AS deliveredDate`;
+  approved_by AS approvedBy, approved_at AS approvedAt, delivered_date AS deliveredDate, html, html_sha256 AS htmlSha256, pdf_sha256 AS pdfSha256`;
 
 function prepare(db: HubDatabase) {
   return {
@@ -208,8 +219,10 @@ function prepare(db: HubDatabase) {
     notices: db.prepare(`SELECT ${NOTICE_COLUMNS} FROM case_notices WHERE case_id = ? ORDER BY notice_id`),
     moveNotice: db.prepare(`UPDATE case_notices SET state = @to, updated_at = @atMs,
         approved_by = coalesce(@approvedBy, approved_by), approved_at = CASE WHEN @approvedBy IS NULL THEN approved_at ELSE @atMs END,
-        delivered_date = coalesce(@deliveredDate, delivered_date)
+        delivered_date = coalesce(@deliveredDate, delivered_date), html = coalesce(@html, html), html_sha256 = coalesce(@htmlSha256, html_sha256)
       WHERE notice_id = @noticeId AND state IN (SELECT value FROM json_each(@from))`),
+    noticesToPrint: db.prepare(`SELECT ${NOTICE_COLUMNS} FROM case_notices WHERE html IS NOT NULL AND pdf_sha256 IS NULL ORDER BY notice_id`),
+    setNoticePdf: db.prepare('UPDATE case_notices SET pdf_sha256 = ?, updated_at = ? WHERE notice_id = ? AND pdf_sha256 IS NULL'),
     feed: db.prepare(`SELECT seq, source, employee_id AS employeeId, kind, date, shift_id AS shiftId, state, event_id AS eventId, reason
       FROM case_feed WHERE seq > ? ORDER BY seq LIMIT ?`),
     cursor: db.prepare('SELECT feed_seq FROM case_cursor WHERE id = 1').pluck(),

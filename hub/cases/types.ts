@@ -78,7 +78,10 @@ export type NoticeState = 'draft' | 'approved' | 'rejected' | 'sent' | 'delivere
 export interface NoticeFacts {
   employeeId: string;
   employeeName: string;
+  department: string | null;
   company: string;
+  firstDate: LocalDate;
+  /** The absent dates of the run and the month when it was drafted, ascending. */
   absentDates: LocalDate[];
   /** Return-to-work: days after delivery to come back. */
   deadlineDays: number | null;
@@ -98,6 +101,10 @@ export interface CaseNotice {
   approvedAt: number | null;
   /** The date it reached the employee (or was refused), local to the site. */
   deliveredDate: LocalDate | null;
+  /** The approved text (null while a draft) and the SHA-256 of it and of its PDF in the evidence log. */
+  html: string | null;
+  htmlSha256: string | null;
+  pdfSha256: string | null;
 }
 
 /** A change the engine made to a case, reported to the caller (and logged). */

@@ -8,15 +8,28 @@ import { zone, type Zone } from '../time/zone.js';
 import type { Logger } from 'pino';
 import type { HubModules } from './modules.js';
 
+/** A site as cases need it: its time zone, and its city's social-insurance cutoff day when configured. */
+export interface CaseSite {
+  id: string;
+  timeZone: string;
+  socialInsuranceCutoffDay?: number;
+}
+
 /** The case engine's view of the hub: the directory, the calendar, detection's counts and leave. */
 export class HubCasePorts implements CasePorts {
   private readonly zones: Map<string, Zone>;
+  private readonly cutoffDays: Map<string, number>;
 
   constructor(
     private readonly modules: HubModules,
-    sites: ReadonlyArray<{ id: string; timeZone: string }>,
+    sites: ReadonlyArray<CaseSite>,
   ) {
     this.zones = new Map(sites.map((s) => [s.id, zone(s.timeZone)]));
+    this.cutoffDays = new Map(sites.flatMap((s) => (s.socialInsuranceCutoffDay === undefined ? [] : [[s.id, s.socialInsuranceCutoffDay] as const])));
+  }
+
+  socialInsuranceCutoffDay(siteId: string): number | undefined {
+    return this.cutoffDays.get(siteId);
   }
 
   employee(employeeId: string): Employee | undefined {
@@ -52,7 +65,7 @@ export class HubCasePorts implements CasePorts {
 }
 
 /** The case engine on the hub's modules. */
-export function openCases(modules: HubModules, options: { sites: ReadonlyArray<{ id: string; timeZone: string }>; policy: Policy; logger: Logger; evidence?: CaseEvidence; clock?: () => number }): CaseEngine {
+export function openCases(modules: HubModules, options: { sites: ReadonlyArray<CaseSite>; policy: Policy; logger: Logger; evidence?: CaseEvidence; clock?: () => number }): CaseEngine {
   return new CaseEngine({
     db: modules.db,
     ports: new HubCasePorts(modules, options.sites),

@@ -69,7 +69,9 @@ export class Story {
     this.db = openHubDatabase({ path: `${this.dir.dir}/hub.sqlite`, synchronous: 'NORMAL', logger: silent });
     this.hub = openModules({ db: this.db, config: CONFIG, logger: silent, clock: () => this.now });
     this.evidence = new EvidenceLog({ db: this.db, key: this.key, logger: silent, now: () => this.now });
-    this.cases = openCases(this.hub, { sites: CONFIG.sites, policy: this.policy, logger: silent, clock: () => this.now, evidence: this.evidence });
+    // Shanghai's cutoff for reporting leavers, as the story's HR department configured it.
+    const sites = CONFIG.sites.map((site) => ({ ...site, socialInsuranceCutoffDay: 15 }));
+    this.cases = openCases(this.hub, { sites, policy: this.policy, logger: silent, clock: () => this.now, evidence: this.evidence });
   }
 
   /** Stops everything and starts it again on the same file, as a hub restart does. */
