@@ -1,7 +1,7 @@
 import type { Employee } from '../directory/types.js';
 import type { Zone } from '../time/zone.js';
 import type { Action, Policy, Recipient } from './policy-schema.js';
-import type { AbsenceCounts, CasePorts, EvidenceData } from './ports.js';
+import type { CasePorts, EvidenceData } from './ports.js';
 import type { CaseStore } from './store.js';
 import type { Case } from './types.js';
 
@@ -28,19 +28,20 @@ export interface ActionContext {
  */
 export function runActions(ctx: ActionContext, actions: readonly Action[]): ActionRecord[] {
   const records: ActionRecord[] = [];
-  const counts = ctx.ports.absence(ctx.c.employeeId, ctx.zone.local(ctx.nowMs).date);
   for (const action of actions) {
     if ('notify' in action) {
       const { to, copy, channels, template } = action.notify;
-      records.push(...queue(ctx, [...to, ...copy], channels, template, counts));
+      records.push(...queue(ctx, [...to, ...copy], channels, template));
     } else if ('copyUnion' in action) {
-      records.push(...queue(ctx, ['union'], action.copyUnion.channels, action.copyUnion.template, counts));
+      records.push(...queue(ctx, ['union'], action.copyUnion.channels, action.copyUnion.template));
     } else if ('hrTask' in action) {
       const dueMs = action.hrTask.dueHours === undefined ? null : ctx.nowMs + action.hrTask.dueHours * 3_600_000;
       ctx.store.addTask(ctx.c.caseId, ctx.stepKey, action.hrTask.title, dueMs, ctx.nowMs);
       records.push({ action: 'hr_task', title: action.hrTask.title, dueMs });
     } else if ('draftNotice' in action) {
       const { kind, deliver, deadlineDays } = action.draftNotice;
+      // A legal document cites the days as detection counts them.
+      const counts = ctx.ports.absence(ctx.c.employeeId, ctx.zone.local(ctx.nowMs).date);
       const facts = {
         employeeId: ctx.employee.id,
         employeeName: ctx.employee.name,
@@ -63,7 +64,7 @@ export function runActions(ctx: ActionContext, actions: readonly Action[]): Acti
 }
 
 /** Queues one message per recipient and channel; a recipient the directory cannot name is recorded as skipped. */
-function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readonly string[], template: string, counts: AbsenceCounts): ActionRecord[] {
+function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readonly string[], template: string): ActionRecord[] {
   const t = ctx.policy.templates[template];
   if (t === undefined) return [{ action: 'notify_skipped', template, reason: 'no such template' }];
   const manager = ctx.employee.managerId === null ? undefined : ctx.ports.employee(ctx.employee.managerId);
@@ -71,7 +72,7 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
     name: ctx.employee.name,
     date: ctx.c.firstDate,
     shiftStart: clock(ctx.zone.local(ctx.c.shiftStartMs).minutes),
-    absentDays: String(counts.consecutive),
+    absentDays: String(ctx.c.absentDays),
     manager: manager?.name ?? '人力资源部',
     company: ctx.policy.company,
   });

@@ -219,7 +219,8 @@ export class CaseEngine {
   private take(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
     const active = this.store.activeCase(row.employeeId);
     if (row.source === 'instance') {
-      if (active === undefined) return;
+      if (active === undefined || row.date < active.firstDate) return;
+      this.store.countAbsent(active.caseId, row.state === 'absent' ? 1 : -1);
       this.record(active, nowMs, row.state === 'absent' ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
       if (row.state === 'absent') this.checkAbsence(active, row.date, nowMs, changes);
       return;
@@ -269,9 +270,13 @@ export class CaseEngine {
     this.checkAbsence(c, row.date, nowMs, changes);
   }
 
-  /** Schedules `absentDays` steps (due now) once the employee's counts reach them. */
+  /**
+   * Schedules `absentDays` steps (due now) once the employee's counts reach them, counted as
+   * detection counts (its rules for rest days and leave, the month's earlier absences); not asked
+   * again once every such step is scheduled.
+   */
   private checkAbsence(c: Case, date: LocalDate, nowMs: number, changes: CaseChange[]): void {
-    const steps = this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at);
+    const steps = this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
     if (steps.length === 0) return;
     const counts = this.ports.absence(c.employeeId, date);
     for (const step of steps) {

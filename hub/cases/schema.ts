@@ -6,7 +6,8 @@ import type { Migration } from '../db/migration.js';
  * - `case_policies`: every policy version the hub ran with, its canonical JSON and SHA-256; a
  *   case refers to the version it opened under and keeps it to the end.
  * - `cases`: one absence episode of one employee, keyed by the first missed shift; at most one
- *   episode not resolved per employee.
+ *   episode not resolved per employee. `absent_days` counts the episode's days judged absent (a
+ *   punch ends an episode, so they are the run the reminders speak of).
  * - `case_steps`: the durable timers. One row per (case, step key) — a daily step has one key per
  *   day — so a step fires at most once, whatever restarts or second hub processes do: firing is
  *   an UPDATE from `scheduled` to `fired` in the transaction that records what the step did.
@@ -43,6 +44,7 @@ export const CASES_MIGRATIONS: readonly Migration[] = [
         policy_id      INTEGER NOT NULL REFERENCES case_policies (policy_id),
         state          TEXT    NOT NULL CHECK (state = 'open' OR state = 'acknowledged' OR state = 'resolved'),
         paused_until   INTEGER,
+        absent_days    INTEGER NOT NULL DEFAULT 0,
         resolution     TEXT    CHECK (resolution IS NULL OR resolution = 'returned' OR resolution = 'leave' OR resolution = 'employment_ended' OR resolution = 'closed_by_hr'),
         resolution_note TEXT,
         opened_at      INTEGER NOT NULL,

@@ -69,7 +69,7 @@ export class CaseStore {
   }
 
   /** Inserts a case unless that episode (employee, first shift) exists; returns its id or undefined. */
-  insertCase(c: Omit<Case, 'caseId' | 'state' | 'pausedUntil' | 'resolution' | 'resolutionNote' | 'resolvedAt'>): number | undefined {
+  insertCase(c: Omit<Case, 'caseId' | 'state' | 'pausedUntil' | 'absentDays' | 'resolution' | 'resolutionNote' | 'resolvedAt'>): number | undefined {
     const r = this.s.insertCase.run({ ...c, updatedAt: c.openedAt });
     return r.changes === 1 ? Number(r.lastInsertRowid) : undefined;
   }
@@ -79,6 +79,16 @@ export class CaseStore {
       caseId, state, atMs, pausedUntil: extra.pausedUntil ?? null, resolution: extra.resolution ?? null, note: extra.note ?? null,
       resolvedAt: state === 'resolved' ? atMs : null,
     });
+  }
+
+  /** Adds `delta` to the episode's absent days. */
+  countAbsent(caseId: number, delta: number): void {
+    this.s.countAbsent.run(delta, caseId);
+  }
+
+  /** Whether the case has that step (in any state). */
+  hasStep(caseId: number, stepKey: string): boolean {
+    return this.s.hasStep.get(caseId, stepKey) !== undefined;
   }
 
   /** Schedules a step unless the case already has that key (whatever its state); true when added. */
@@ -181,7 +191,7 @@ const toStep = (r: StepRow): CaseStep => ({ ...r });
 const toNotice = (r: NoticeRow): CaseNotice => ({ ...r, deliver: JSON.parse(r.deliver) as string[], facts: JSON.parse(r.facts) as NoticeFacts });
 
 const CASE_COLUMNS = `case_id AS caseId, employee_id AS employeeId, site_id AS siteId, first_date AS firstDate, first_shift_id AS firstShiftId,
-  shift_start_ms AS shiftStartMs, policy_id AS policyId, state, paused_until AS pausedUntil, resolution, resolution_note AS resolutionNote,
+  shift_start_ms AS shiftStartMs, policy_id AS policyId, state, paused_until AS pausedUntil, absent_days AS absentDays, resolution, resolution_note AS resolutionNote,
   opened_at AS openedAt, resolved_at AS resolvedAt`;
 const STEP_COLUMNS = 'case_id AS caseId, step_key AS stepKey, step_id AS stepId, due_ms AS dueMs, state, outcome, fired_at AS firedAt';
 const NOTICE_COLUMNS = `notice_id AS noticeId, case_id AS caseId, step_key AS stepKey, kind, state, deliver, deadline_days AS deadlineDays, facts,
@@ -200,6 +210,8 @@ function prepare(db: HubDatabase) {
       VALUES (@employeeId, @siteId, @firstDate, @firstShiftId, @shiftStartMs, @policyId, 'open', @openedAt, @updatedAt)`),
     setState: db.prepare(`UPDATE cases SET state = @state, paused_until = @pausedUntil, resolution = @resolution, resolution_note = @note,
       resolved_at = @resolvedAt, updated_at = @atMs WHERE case_id = @caseId`),
+    countAbsent: db.prepare('UPDATE cases SET absent_days = max(0, absent_days + ?) WHERE case_id = ?'),
+    hasStep: db.prepare('SELECT 1 FROM case_steps WHERE case_id = ? AND step_key = ?').pluck(),
     insertStep: db.prepare("INSERT OR IGNORE INTO case_steps (case_id, step_key, step_id, due_ms, state) VALUES (?, ?, ?, ?, 'scheduled')"),
     settleStep: db.prepare("UPDATE case_steps SET state = @state, fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND step_key = @stepKey AND state = 'scheduled'"),
     cancelSteps: db.prepare("UPDATE case_steps SET state = 'cancelled', fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND state = 'scheduled'"),

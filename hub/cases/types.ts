@@ -17,6 +17,8 @@ export interface Case {
   state: CaseState;
   /** While acknowledged: reminders are paused until then. */
   pausedUntil: number | null;
+  /** Days of the episode judged absent so far. */
+  absentDays: number;
   resolution: CaseResolution | null;
   resolutionNote: string | null;
   openedAt: number;
