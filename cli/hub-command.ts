@@ -95,6 +95,7 @@ function check(config: HubConfig): void {
     ...config.sites.map((s) => `site ${s.id}: time zone ${s.timeZone}, gateways ${s.gateways.map((g) => g.id).join(', ') || '(none)'}`),
     `detection: every ${config.detection.intervalSeconds} s; thresholds ${config.detection.thresholds.consecutive} consecutive, ${config.detection.thresholds.monthly} per month`,
     `cases: policy ${config.cases.policy.name} version ${config.cases.policy.version} (${config.cases.policyFile ?? 'shipped with the hub'}), ${config.cases.policy.steps.length} steps`,
+    `channels: ${config.channels === undefined ? 'none (case notifications wait in the outbox, unsent)' : Object.keys(config.channels.channels).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -6,6 +6,7 @@ import type { HubConfig } from './config/load.js';
 import { openHubDatabase, type HubDatabase } from './db/database.js';
 import { startApi, type RunningApi } from './api/server.js';
 import { Ingest, type IngestConnection } from './ingest/ingest.js';
+import { Outbox } from './cases/channels/outbox.js';
 import type { CaseEngine } from './cases/engine.js';
 import { pdfPrinter } from './cases/notices/pdf.js';
 import { EvidenceLog } from './evidence/log.js';
@@ -100,6 +101,18 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
     stack.push(async () => {
       await printing;
     });
+    // Queued notifications leave through the configured channels, a round at a time, after each
+    // run; without a `channels` section they stay queued.
+    const outbox = config.channels === undefined ? undefined : new Outbox({ db, config: config.channels, directory: modules.directory, logger, evidence });
+    let sending: Promise<unknown> | undefined;
+    if (outbox !== undefined) {
+      stack.push(async () => {
+        outbox.close();
+        await sending;
+      });
+    } else {
+      logger.info('no channels configured: case notifications wait in the outbox, unsent');
+    }
 
     let running = true;
     const detect = (): void => {
@@ -115,10 +128,17 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
         // After detection, whether or not it failed: steps already due must not wait for it.
         cases.run();
         if (print !== undefined && printing === undefined) {
-          printing = cases
-            .printNotices(print)
+          printing = cases.notices
+            .print(print)
             .catch((err: unknown) => logger.error({ err }, 'printing notices failed'))
             .finally(() => (printing = undefined));
+        }
+        if (outbox !== undefined && sending === undefined) {
+          sending = outbox
+            .sendDue()
+            .then(() => outbox.unreadEscalation(Date.now(), config.cases.policy.unread))
+            .catch((err: unknown) => logger.error({ err }, 'sending notifications failed'))
+            .finally(() => (sending = undefined));
         }
         // A signed tree head over what was recorded (nothing new is signed again).
         evidence.checkpoint();
@@ -135,7 +155,7 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
 
     let api: RunningApi | undefined;
     if (config.api !== undefined) {
-      api = await startApi({ ...config.api, sites: config.sites, modules, logger: logger.child({ component: 'api' }) });
+      api = await startApi({ ...config.api, sites: config.sites, modules, cases: { cases, evidence, ...(outbox === undefined ? {} : { outbox }) }, logger: logger.child({ component: 'api' }) });
       const serving = api;
       stack.push(() => serving.close());
     }

@@ -89,9 +89,9 @@ export async function benchCases(employees: number): Promise<CasesBench> {
     for (const date of datesBetween(FIRST, LAST)) {
       days++;
       for (const minutes of [9 * 60, 9 * 60 + 6, 11 * 60, 13 * 60, 22 * 60 + 1]) tick(date, minutes);
-      if (date === '2026-06-18') hr(date, 10 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.approveNotice(id, 'hr.bench')));
-      if (date === '2026-06-20') hr(date, 15 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.recordDelivery(id, 'delivered', date)));
-      if (date === '2026-06-24') hr(date, 10 * 60, () => forEachNotice(db, 'termination', (id) => cases.approveNotice(id, 'hr.bench')));
+      if (date === '2026-06-18') hr(date, 10 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.notices.approve(id, 'hr.bench')));
+      if (date === '2026-06-20') hr(date, 15 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.notices.delivered(id, 'delivered', date)));
+      if (date === '2026-06-24') hr(date, 10 * 60, () => forEachNotice(db, 'termination', (id) => cases.notices.approve(id, 'hr.bench')));
       tick(addDays(date, 1), 0);
     }
     const count = (sql: string): number => (db.prepare(sql).pluck().get() as number);

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HubSite } from '../config/load.js';
 import { HubError } from '../errors.js';
+import { caseRoutes, type CaseRouteOptions } from './case-routes.js';
 import { absencesTable, departmentsTable, noShowsTable } from '../reports/absence-tables.js';
 import { writeReport } from '../reports/format/write-report.js';
 import type { ReportFormat, ReportTable } from '../reports/format/table.js';
@@ -18,6 +19,8 @@ export interface ApiOptions {
   token?: string;
   sites: readonly HubSite[];
   modules: HubModules;
+  /** Cases, their notices and the outbox's receipts (absent: no case routes). */
+  cases?: Omit<CaseRouteOptions, 'body' | 'actor'>;
   logger: Logger;
 }
 
@@ -30,13 +33,14 @@ type Handler = (req: IncomingMessage, url: URL, params: string[]) => Promise<Rep
 interface Reply {
   status?: number;
   json?: unknown;
-  file?: { body: Buffer; contentType: string; name: string };
+  file?: { body: Buffer; contentType: string; name: string; inline?: boolean };
 }
 
 const MAX_BODY = 1 << 20;
 
 /**
- * The hub's HTTP API (JSON): status, reports (JSON, or CSV/XLSX downloads), employees and leave.
+ * The hub's HTTP API (JSON): status, reports (JSON, or CSV/XLSX downloads), employees, leave,
+ * and cases with their notices and message receipts (case-routes.ts).
  * Errors are `{error: {code, message, problems}}` with the HTTP status the code calls for.
  */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
@@ -55,6 +59,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
     ['POST', /^\/api\/v1\/leave$/, async (r) => ({ status: 201, json: m.leave.addLeave((await body(r)) as NewLeave, actor(r)) })],
     ['POST', /^\/api\/v1\/leave\/(\d+)\/cancel$/, (r, _u, [id]) => ({ json: m.leave.cancelLeave(Number(id), actor(r)) })],
     ['GET', /^\/api\/v1\/dead-letters$/, () => ({ json: m.punches.deadLetters({ limit: 500 }).map((d) => ({ ...d, payload: d.payload.toString('utf8') })) })],
+    ...(options.cases === undefined ? [] : caseRoutes({ ...options.cases, body, actor })),
   ];
 
   const server = createServer((req, res) => {
@@ -70,7 +75,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
       if (route === undefined) return send(res, 405, { error: { code: 'METHOD', message: `${req.method} is not allowed on ${url.pathname}` } });
       const reply = await route.h(req, url, route.m!.slice(1).map((p) => decodeURIComponent(p)));
       if (reply.file !== undefined) {
-        res.writeHead(200, { 'content-type': reply.file.contentType, 'content-disposition': `attachment; filename="${reply.file.name}"` });
+        res.writeHead(200, { 'content-type': reply.file.contentType, 'content-disposition': `${reply.file.inline === true ? 'inline' : 'attachment'}; filename="${reply.file.name}"` });
         res.end(reply.file.body);
       } else send(res, reply.status ?? 200, reply.json);
     } catch (err) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
@@ -7,10 +6,10 @@ import { addDays, parseClock, type LocalDate } from '../time/local-date.js';
 import { runActions } from './actions.js';
 import { PolicyVersions } from './policies.js';
 import type { Policy, Step } from './policy-schema.js';
-import type { CaseEvidence, CasePorts, EvidenceData } from './ports.js';
+import type { CaseEvidence, CasePorts } from './ports.js';
 import { CaseStore, type FeedRow } from './store.js';
-import { renderNotice } from './notices/render.js';
-import { socialInsuranceStopMonth } from './notices/social-insurance.js';
+import { NoticeDesk } from './notice-desk.js';
+import { CaseRecorder } from './recorder.js';
 import type { Case, CaseChange, CaseNotice, CaseResolution, CaseStep } from './types.js';
 
 export interface CaseEngineOptions {
@@ -39,21 +38,24 @@ const HOUR_MS = 3_600_000;
  */
 export class CaseEngine {
   readonly store: CaseStore;
+  /** Approvals, registered mail, deliveries and printing of the cases' notices. */
+  readonly notices: NoticeDesk;
+  private readonly recorder: CaseRecorder;
   private readonly policies: PolicyVersions;
   private readonly policyId: number;
   private readonly ports: CasePorts;
   private readonly logger: Logger;
-  private readonly evidence: CaseEvidence | undefined;
   private readonly clock: () => number;
 
   constructor(options: CaseEngineOptions) {
     this.store = new CaseStore(options.db);
     this.ports = options.ports;
     this.logger = options.logger.child({ component: 'cases' });
-    this.evidence = options.evidence;
     this.clock = options.clock ?? Date.now;
     this.policies = new PolicyVersions(this.store);
     this.policyId = this.policies.register(options.policy, this.clock());
+    this.recorder = new CaseRecorder(this.store, options.evidence);
+    this.notices = new NoticeDesk(this.store, this.policies, this.ports, this.recorder, this.logger, this.clock);
   }
 
   /** `sync` then `advance`: what the hub does after every detection run. */
@@ -106,7 +108,7 @@ export class CaseEngine {
       const pausedUntil = nowMs + policy.acknowledgement.pauseHours * HOUR_MS;
       this.store.setState(caseId, 'acknowledged', nowMs, { pausedUntil });
       this.store.addTask(caseId, `reply@${nowMs}`, 'The employee replied: read it, decide, and resolve or keep the case open', pausedUntil, nowMs);
-      this.record(c, nowMs, 'acknowledged', null, { via: reply.via, text: reply.text, pausedUntil });
+      this.recorder.record(c, nowMs, 'acknowledged', null, { via: reply.via, text: reply.text, pausedUntil });
       return this.store.case(caseId)!;
     });
   }
@@ -120,119 +122,23 @@ export class CaseEngine {
     });
   }
 
-  /**
-   * An HR user approves a drafted notice: nothing of it is sent before this. The notice is written
-   * out now (HTML, from the facts frozen at drafting and the approval date) and that exact text is
-   * kept in the evidence log by SHA-256; its PDF follows (`printNotices`).
-   */
-  approveNotice(noticeId: number, user: string, nowMs: number = this.clock()): CaseNotice {
-    return this.store.write(`approve notice ${noticeId}`, () => {
-      const n = this.store.notice(noticeId);
-      if (n === undefined) throw new HubError('NOT_FOUND', `notice ${noticeId} does not exist`);
-      if (n.state !== 'draft') throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}, not a draft waiting for approval`);
-      const c = this.store.case(n.caseId)!;
-      const html = this.writeNotice(c, n, nowMs);
-      const sha = this.evidence?.storeDocument(Buffer.from(html, 'utf8'), 'text/html', `${n.kind.replace(/_/g, '-')}-notice-case-${c.caseId}.html`) ?? null;
-      this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user, html, htmlSha256: sha });
-      this.record(c, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user, html: sha }, sha === null ? [] : [sha]);
-      return this.store.notice(noticeId)!;
-    });
-  }
-
-  /**
-   * Prints approved notices that have no PDF yet (Chromium, outside any transaction), keeps each
-   * PDF in the evidence log next to its HTML, and returns how many it printed. A failed print is
-   * logged and tried again at the next call.
-   */
-  async printNotices(print: (html: string) => Promise<Buffer>, nowMs: () => number = this.clock): Promise<number> {
-    let printed = 0;
-    for (const n of this.store.noticesToPrint()) {
-      let pdf: Buffer;
-      try {
-        pdf = await print(n.html!);
-      } catch (err) {
-        this.logger.error({ err, noticeId: n.noticeId }, 'could not print a notice to PDF; trying again later');
-        continue;
-      }
-      this.store.write(`keep the PDF of notice ${n.noticeId}`, () => {
-        const at = nowMs();
-        const c = this.store.case(n.caseId)!;
-        const sha = this.evidence?.storeDocument(pdf, 'application/pdf', `${n.kind.replace(/_/g, '-')}-notice-case-${c.caseId}.pdf`) ?? createHash('sha256').update(pdf).digest('hex');
-        if (!this.store.setNoticePdf(n.noticeId, sha, at)) return;
-        this.record(c, at, 'notice_printed', n.stepKey, { noticeId: n.noticeId, kind: n.kind, html: n.htmlSha256, pdf: sha }, this.evidence === undefined ? [] : [sha]);
-        printed++;
-      });
-    }
-    return printed;
-  }
-
-  /**
-   * The notice reached the employee on `date` (registered mail's delivery date), or they refused
-   * it at the door that day (a refusal at the address they gave counts as served): steps anchored
-   * to its delivery are scheduled from that date, the deadline running to the end of the day
-   * `days` after it. A notice returned undelivered starts nothing and gives HR a task.
-   */
-  recordDelivery(noticeId: number, outcome: 'delivered' | 'refused' | 'returned', date: LocalDate, nowMs: number = this.clock()): void {
-    this.store.write(`record the delivery of notice ${noticeId}`, () => {
-      const n = this.store.notice(noticeId);
-      if (n === undefined) throw new HubError('NOT_FOUND', `notice ${noticeId} does not exist`);
-      if (!this.store.moveNotice(noticeId, ['approved', 'sent'], outcome, nowMs, { deliveredDate: date })) {
-        throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}: only an approved or sent notice can be delivered`);
-      }
-      const c = this.store.case(n.caseId)!;
-      this.record(c, nowMs, `notice_${outcome}`, n.stepKey, { noticeId, kind: n.kind, date });
-      if (c.state === 'resolved') return;
-      if (outcome === 'returned') {
-        // Not served: nothing runs from it; HR has to serve it another way (in person, by publication).
-        this.store.addTask(c.caseId, `${n.stepKey}@returned`, `The ${n.kind.replace(/_/g, '-')} notice came back undelivered: serve it another way`, null, nowMs);
-        return;
-      }
-      const z = this.ports.zoneOf(c.siteId);
-      for (const step of this.policies.get(c.policyId).steps) {
-        if (!('afterNoticeDelivered' in step.at) || step.at.afterNoticeDelivered.notice !== n.kind) continue;
-        const dueMs = z.instant(addDays(date, step.at.afterNoticeDelivered.days + 1), 0);
-        this.schedule(c, step.id, step.id, dueMs, nowMs);
-      }
-    });
-  }
-
-  /** The notice's HTML from its frozen facts, the case's policy and what is known on the approval date. */
-  private writeNotice(c: Case, n: CaseNotice, nowMs: number): string {
-    const policy = this.policies.get(c.policyId);
-    const issueDate = this.ports.zoneOf(c.siteId).local(nowMs).date;
-    const served = n.kind === 'termination' ? (this.store.notices(c.caseId).find((x) => x.kind === 'return_to_work')?.deliveredDate ?? null) : null;
-    const cutoff = this.ports.socialInsuranceCutoffDay(c.siteId);
-    const f = n.facts;
-    return renderNotice(n.kind, policy, {
-      caseId: c.caseId, employeeId: f.employeeId, name: f.employeeName, department: f.department, company: f.company, firstDate: f.firstDate,
-      asOfDate: f.absentDates[f.absentDates.length - 1] ?? f.firstDate, absentDates: f.absentDates, deadlineDays: n.kind === 'termination' ? this.deadlineOf(c) : f.deadlineDays,
-      handbookRule: policy.notices.handbookRule, legalBasis: policy.notices.legalBasis, union: policy.notices.union, postalAddress: f.postalAddress, issueDate,
-      noticeDeliveredDate: served, socialInsuranceStopMonth: n.kind === 'termination' && cutoff !== undefined ? socialInsuranceStopMonth(issueDate, cutoff) : null,
-    });
-  }
-
-  /** The deadline the case's return-to-work notice gave. */
-  private deadlineOf(c: Case): number | null {
-    return this.store.notices(c.caseId).find((x) => x.kind === 'return_to_work')?.deadlineDays ?? null;
-  }
-
   private take(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
     const active = this.store.activeCase(row.employeeId);
     if (row.source === 'instance') {
       if (active === undefined || row.date < active.firstDate) return;
       this.store.countAbsent(active.caseId, row.state === 'absent' ? 1 : -1);
-      this.record(active, nowMs, row.state === 'absent' ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
+      this.recorder.record(active, nowMs, row.state === 'absent' ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
       if (row.state === 'absent') this.checkAbsence(active, row.date, nowMs, changes);
       return;
     }
     if (row.kind !== 'no_show') {
-      if (active !== undefined && row.state === 'open') this.record(active, nowMs, `${row.kind}_threshold`, null, { date: row.date, eventId: row.eventId });
+      if (active !== undefined && row.state === 'open') this.recorder.record(active, nowMs, `${row.kind}_threshold`, null, { date: row.date, eventId: row.eventId });
       return;
     }
     if (row.state === 'open') {
       if (active === undefined) this.open(row, nowMs, changes);
       else {
-        this.record(active, nowMs, 'missed_shift', null, { date: row.date, shiftId: row.shiftId, eventId: row.eventId });
+        this.recorder.record(active, nowMs, 'missed_shift', null, { date: row.date, shiftId: row.shiftId, eventId: row.eventId });
         changes.push({ caseId: active.caseId, employeeId: active.employeeId, change: 'extended', detail: `${row.date} ${row.shiftId}` });
       }
       return;
@@ -241,7 +147,7 @@ export class CaseEngine {
     const reason = row.reason ?? '';
     if (row.state === 'resolved' && reason.startsWith(PUNCHED_AT)) this.resolve(active, 'returned', reason, nowMs, changes);
     else if (this.ports.onLeave(active.employeeId, nowMs) || row.state === 'withdrawn') this.resolve(active, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
-    else this.record(active, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
+    else this.recorder.record(active, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
   }
 
   private open(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
@@ -261,10 +167,10 @@ export class CaseEngine {
     if (caseId === undefined) return;
     const c = this.store.case(caseId)!;
     const policy = this.policies.get(this.policyId);
-    this.record(c, nowMs, 'opened', null, { date: row.date, shiftId: row.shiftId, shiftStartMs, eventId: row.eventId, policy: { name: policy.name, version: policy.version } });
+    this.recorder.record(c, nowMs, 'opened', null, { date: row.date, shiftId: row.shiftId, shiftStartMs, eventId: row.eventId, policy: { name: policy.name, version: policy.version } });
     changes.push({ caseId, employeeId: c.employeeId, change: 'opened', detail: `${row.date} ${row.shiftId}` });
     for (const step of policy.steps) {
-      if ('afterShiftStart' in step.at) this.schedule(c, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
+      if ('afterShiftStart' in step.at) this.recorder.schedule(c, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
       else if ('dailyAt' in step.at) this.scheduleDaily(c, step, this.ports.zoneOf(c.siteId).local(nowMs).date, nowMs);
     }
     this.checkAbsence(c, row.date, nowMs, changes);
@@ -283,7 +189,7 @@ export class CaseEngine {
       if (!('absentDays' in step.at)) continue;
       const { consecutive, monthly } = step.at.absentDays;
       const reached = (consecutive !== undefined && counts.consecutive >= consecutive) || (monthly !== undefined && counts.monthly >= monthly);
-      if (reached && this.schedule(c, step.id, step.id, nowMs, nowMs)) {
+      if (reached && this.recorder.schedule(c, step.id, step.id, nowMs, nowMs)) {
         changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_scheduled', stepKey: step.id, detail: `${counts.consecutive} consecutive, ${counts.monthly} this month` });
       }
     }
@@ -293,7 +199,7 @@ export class CaseEngine {
   private scheduleDaily(c: Case, step: Step, after: LocalDate, nowMs: number): void {
     if (!('dailyAt' in step.at)) return;
     const day = addDays(after, 1);
-    this.schedule(c, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
+    this.recorder.schedule(c, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
   }
 
   private schedule(c: Case, stepKey: string, stepId: string, dueMs: number, nowMs: number): boolean {
@@ -308,7 +214,7 @@ export class CaseEngine {
     const def = policy.steps.find((s) => s.id === step.stepId);
     const skip = (why: string): void => {
       if (!this.store.settle(c.caseId, step.stepKey, 'skipped', nowMs, why)) return;
-      this.record(c, nowMs, 'step_skipped', step.stepKey, { reason: why });
+      this.recorder.record(c, nowMs, 'step_skipped', step.stepKey, { reason: why });
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_skipped', stepKey: step.stepKey, detail: why });
     };
     if (def === undefined) return skip(`policy ${policy.name} v${policy.version} has no step ${step.stepId}`);
@@ -332,7 +238,7 @@ export class CaseEngine {
     else if (def.guard.includes('not_acknowledged') && c.state === 'acknowledged') skip(`paused: the employee replied (until ${z.format(c.pausedUntil ?? nowMs)})`);
     else if (this.store.settle(c.caseId, step.stepKey, 'fired', nowMs)) {
       const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs }, def.actions);
-      this.record(c, nowMs, 'step_fired', step.stepKey, { step: def.id, title: def.title, dueMs: step.dueMs, approval: def.approval ?? null, actions: records });
+      this.recorder.record(c, nowMs, 'step_fired', step.stepKey, { step: def.id, title: def.title, dueMs: step.dueMs, approval: def.approval ?? null, actions: records });
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_fired', stepKey: step.stepKey });
     }
     if ('dailyAt' in def.at) this.scheduleDaily(c, def, today, nowMs);
@@ -340,14 +246,14 @@ export class CaseEngine {
 
   private resume(c: Case, nowMs: number, changes: CaseChange[]): void {
     this.store.setState(c.caseId, 'open', nowMs);
-    this.record(c, nowMs, 'resumed', null, { pausedUntil: c.pausedUntil });
+    this.recorder.record(c, nowMs, 'resumed', null, { pausedUntil: c.pausedUntil });
     changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resumed' });
   }
 
   private resolve(c: Case, resolution: CaseResolution, note: string, nowMs: number, changes: CaseChange[]): void {
     this.store.setState(c.caseId, 'resolved', nowMs, { resolution, note });
     const cancelled = this.store.cancelSteps(c.caseId, nowMs, `case resolved: ${resolution}`);
-    this.record(c, nowMs, 'resolved', null, { resolution, note, stepsCancelled: cancelled });
+    this.recorder.record(c, nowMs, 'resolved', null, { resolution, note, stepsCancelled: cancelled });
     changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resolved', detail: `${resolution}: ${note}` });
   }
 
@@ -356,12 +262,6 @@ export class CaseEngine {
     if (c === undefined) throw new HubError('NOT_FOUND', `case ${caseId} does not exist`);
     if (c.state === 'resolved') throw new HubError('INVALID_INPUT', `case ${caseId} is resolved (${c.resolution})`);
     return c;
-  }
-
-  /** The timeline entry and the evidence entry of one fact, in the caller's transaction. */
-  private record(c: Case, nowMs: number, kind: string, stepKey: string | null, detail: EvidenceData, documents: readonly string[] = []): void {
-    this.store.addTimeline(c.caseId, nowMs, kind, stepKey, detail);
-    this.evidence?.append({ kind: `case.${kind}`, caseId: c.caseId, employeeId: c.employeeId, atMs: nowMs, data: stepKey === null ? detail : { stepKey, ...detail }, documents });
   }
 
   private log(changes: readonly CaseChange[]): void {

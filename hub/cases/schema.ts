@@ -14,7 +14,9 @@ import type { Migration } from '../db/migration.js';
  * - `case_timeline`: what happened to a case, in order, for HR.
  * - `case_tasks`, `case_messages` (the outbox of notifications, one row per recipient and
  *   channel) and `case_notices` (legal documents: drafted from the facts, rendered to HTML when
- *   an HR user approves them, printed to PDF after; both kept in the evidence log by SHA-256).
+ *   an HR user approves them, printed to PDF after; both kept in the evidence log by SHA-256),
+ *   and `case_mailings`, the registered letter each went out as (carrier, tracking number, the
+ *   address on the envelope, the date it was posted).
  * - `case_feed`: detection's changes that matter to cases (no-shows and thresholds raised,
  *   resolved or withdrawn; days classified absent or no longer absent), written by triggers in
  *   the transaction that changes them, read in order by the case engine with `case_cursor`:
@@ -131,6 +133,16 @@ export const CASES_MIGRATIONS: readonly Migration[] = [
         updated_at    INTEGER NOT NULL,
         UNIQUE (case_id, kind),
         CHECK ((state = 'draft' OR state = 'rejected') = (html IS NULL))
+      ) STRICT;
+
+      CREATE TABLE case_mailings (
+        notice_id       INTEGER PRIMARY KEY REFERENCES case_notices (notice_id),
+        carrier         TEXT    NOT NULL,
+        tracking_number TEXT    NOT NULL,
+        address         TEXT    NOT NULL,
+        sent_date       TEXT    NOT NULL,
+        recorded_by     TEXT    NOT NULL,
+        recorded_at     INTEGER NOT NULL
       ) STRICT;
 
       CREATE TABLE case_feed (

@@ -159,6 +159,14 @@ export class CaseStore {
     }).changes === 1;
   }
 
+  addMailing(noticeId: number, m: { carrier: string; trackingNumber: string; address: string; sentDate: LocalDate; recordedBy: string }, atMs: number): void {
+    this.s.addMailing.run({ noticeId, ...m, atMs });
+  }
+
+  mailing(noticeId: number): { carrier: string; trackingNumber: string; address: string; sentDate: LocalDate } | undefined {
+    return this.s.mailing.get(noticeId) as { carrier: string; trackingNumber: string; address: string; sentDate: LocalDate } | undefined;
+  }
+
   /** Approved notices with no PDF yet, oldest first. */
   noticesToPrint(): CaseNotice[] {
     return (this.s.noticesToPrint.all() as NoticeRow[]).map(toNotice);
@@ -233,6 +241,9 @@ function prepare(db: HubDatabase) {
         approved_by = coalesce(@approvedBy, approved_by), approved_at = CASE WHEN @approvedBy IS NULL THEN approved_at ELSE @atMs END,
         delivered_date = coalesce(@deliveredDate, delivered_date), html = coalesce(@html, html), html_sha256 = coalesce(@htmlSha256, html_sha256)
       WHERE notice_id = @noticeId AND state IN (SELECT value FROM json_each(@from))`),
+    addMailing: db.prepare(`INSERT INTO case_mailings (notice_id, carrier, tracking_number, address, sent_date, recorded_by, recorded_at)
+      VALUES (@noticeId, @carrier, @trackingNumber, @address, @sentDate, @recordedBy, @atMs)`),
+    mailing: db.prepare('SELECT carrier, tracking_number AS trackingNumber, address, sent_date AS sentDate FROM case_mailings WHERE notice_id = ?'),
     noticesToPrint: db.prepare(`SELECT ${NOTICE_COLUMNS} FROM case_notices WHERE html IS NOT NULL AND pdf_sha256 IS NULL ORDER BY notice_id`),
     setNoticePdf: db.prepare('UPDATE case_notices SET pdf_sha256 = ?, updated_at = ? WHERE notice_id = ? AND pdf_sha256 IS NULL'),
     feed: db.prepare(`SELECT seq, source, employee_id AS employeeId, kind, date, shift_id AS shiftId, state, event_id AS eventId, reason

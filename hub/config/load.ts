@@ -5,7 +5,9 @@ import { parseDocument } from 'yaml';
 import { fileProblem, formatIssues, formatPath, yamlErrorLine, type Problem } from '../../agent/config/problems.js';
 import { defaultPolicy, loadPolicyFile } from '../cases/policy-file.js';
 import type { Policy } from '../cases/policy-schema.js';
+import type { NotificationConfig } from '../cases/channels/config.js';
 import { HubError } from '../errors.js';
+import { missingChannelProblem, notificationConfig } from './channels.js';
 import { HubConfigSchema, type DetectionConfig, type ParsedHubConfig } from './schema.js';
 
 export interface GatewayConfig {
@@ -42,6 +44,8 @@ export interface HubConfig {
   detection: DetectionConfig;
   /** The escalation policy new cases open under, and the file it came from (null: the shipped one). */
   cases: { policy: Policy; policyFile: string | null };
+  /** How messages leave the hub, and who HR and the union are; absent without a `channels` section (nothing is sent). */
+  channels?: NotificationConfig;
   api?: { host: string; port: number; token?: string };
   logLevel: ParsedHubConfig['logLevel'];
 }
@@ -100,6 +104,12 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
     cases: casesConfig(parsed.cases, files),
     logLevel: parsed.logLevel,
   };
+  const channels = notificationConfig(parsed.channels, parsed.recipients, files);
+  if (channels !== undefined) {
+    config.channels = channels;
+    const missing = missingChannelProblem(config.cases.policy, channels);
+    if (missing !== undefined) files.report(missing);
+  }
   if (parsed.api !== undefined) {
     config.api = { host: parsed.api.host, port: parsed.api.port };
     if (parsed.api.tokenFile !== undefined) config.api.token = files.secret(parsed.api.tokenFile, ['api', 'tokenFile']);
@@ -159,6 +169,11 @@ class Files {
     const content = this.read(p, at).replace(/\r?\n$/, '');
     if (content === '' && !this.failed(at)) this.problems.push({ path: at, text: `${formatPath(at)}: ${this.path(p)} is empty; write the secret in it` });
     return content;
+  }
+
+  /** A problem found while resolving the configuration (not from a file). */
+  report(problem: Problem): void {
+    this.problems.push(problem);
   }
 
   pem(p: string, at: PropertyKey[]): string {

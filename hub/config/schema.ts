@@ -3,6 +3,7 @@ import { TopicId } from '../../protocols/mqtt/contract.js';
 import { parsePasswordHash } from '../broker/password-hash.js';
 import { isLocalDate } from '../time/local-date.js';
 import { isValidZone } from '../time/zone.js';
+import { ChannelsSchema, RecipientsSchema } from './channels-schema.js';
 
 /**
  * The hub's configuration file, one zod schema: it validates `hub.yaml` (load.ts) and types the
@@ -126,6 +127,8 @@ export const HubConfigSchema = z
     sites: z.array(Site).min(1, 'list at least one site').describe('The company\'s sites, each with its time zone and gateways'),
     detection: Detection.default({ intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true }),
     cases: Cases.default({}).describe('Absence cases and their escalation ladder'),
+    channels: ChannelsSchema,
+    recipients: RecipientsSchema,
     api: Api.optional().describe('The HTTP API (reports); off when absent'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -1,4 +1,5 @@
 import { CALENDAR_MIGRATIONS } from '../calendar/schema.js';
+import { CHANNEL_MIGRATIONS } from '../cases/channels/schema.js';
 import { CASES_MIGRATIONS } from '../cases/schema.js';
 import { DETECTION_MIGRATIONS } from '../detection/schema.js';
 import { DIRECTORY_MIGRATIONS } from '../directory/schema.js';
@@ -16,4 +17,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   ...DETECTION_MIGRATIONS,
   ...EVIDENCE_MIGRATIONS,
   ...CASES_MIGRATIONS,
+  ...CHANNEL_MIGRATIONS,
 ];

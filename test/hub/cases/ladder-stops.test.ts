@@ -104,10 +104,10 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     const caseId = startAbsent(story);
     for (const t of ['2026-06-15T22:01', '2026-06-16T22:01', '2026-06-17T22:01']) story.at(t);
     const [notice] = story.cases.store.notices(caseId);
-    story.cases.approveNotice(notice!.noticeId, 'hr.zhang');
-    expect(() => story.cases.approveNotice(notice!.noticeId, 'hr.zhang')).toThrow(/is approved, not a draft/);
+    story.cases.notices.approve(notice!.noticeId, 'hr.zhang');
+    expect(() => story.cases.notices.approve(notice!.noticeId, 'hr.zhang')).toThrow(/is approved, not a draft/);
     story.now = at('2026-06-22T16:00');
-    story.cases.recordDelivery(notice!.noticeId, 'refused', '2026-06-22');
+    story.cases.notices.delivered(notice!.noticeId, 'refused', '2026-06-22');
     expect(story.steps(caseId)).toContain('termination-draft scheduled 2026-06-26T00:00');
     expect(story.cases.store.timeline(caseId).filter((e) => e.kind === 'notice_refused').map((e) => e.detail)).toEqual([{ noticeId: notice!.noticeId, kind: 'return_to_work', date: '2026-06-22' }]);
 
@@ -116,8 +116,8 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
       const second = startAbsent(other);
       for (const t of ['2026-06-15T22:01', '2026-06-16T22:01', '2026-06-17T22:01']) other.at(t);
       const [n] = other.cases.store.notices(second);
-      other.cases.approveNotice(n!.noticeId, 'hr.zhang');
-      other.cases.recordDelivery(n!.noticeId, 'returned', '2026-06-23');
+      other.cases.notices.approve(n!.noticeId, 'hr.zhang');
+      other.cases.notices.delivered(n!.noticeId, 'returned', '2026-06-23');
       expect(other.steps(second).some((s) => s.startsWith('termination-draft'))).toBe(false);
       expect(other.cases.store.tasks(second).map((t) => t.title)).toContain('The return-to-work notice came back undelivered: serve it another way');
     } finally {

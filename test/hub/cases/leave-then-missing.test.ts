@@ -86,10 +86,10 @@ describe('story: annual leave 6.1-6.14, then missing from 6.15', () => {
     story.at('2026-06-18T09:00');
     const [notice] = story.cases.store.notices(caseId);
     story.now = at('2026-06-18T10:00');
-    story.cases.approveNotice(notice!.noticeId, 'hr.zhang');
+    story.cases.notices.approve(notice!.noticeId, 'hr.zhang');
     for (const t of ['2026-06-18T22:01', '2026-06-19T09:00', '2026-06-20T09:00']) story.at(t);
     story.now = at('2026-06-20T15:00');
-    story.cases.recordDelivery(notice!.noticeId, 'delivered', '2026-06-20');
+    story.cases.notices.delivered(notice!.noticeId, 'delivered', '2026-06-20');
     expect(story.steps(caseId)).toContain('termination-draft scheduled 2026-06-24T00:00');
     for (const t of ['2026-06-21T09:00', '2026-06-22T09:00', '2026-06-22T22:01', '2026-06-23T09:00', '2026-06-23T22:01', '2026-06-23T23:59']) story.at(t);
     expect(story.cases.store.notices(caseId).map((n) => n.kind)).toEqual(['return_to_work']);

@@ -56,7 +56,7 @@ describe('notices', () => {
       const [draft] = story.cases.store.notices(caseId);
       expect(draft).toMatchObject({ state: 'draft', html: null, htmlSha256: null });
       story.now = at('2026-06-18T10:00');
-      const approved = story.cases.approveNotice(draft!.noticeId, 'hr.zhang');
+      const approved = story.cases.notices.approve(draft!.noticeId, 'hr.zhang');
       expect(approved).toMatchObject({ state: 'approved', approvedBy: 'hr.zhang', approvedAt: at('2026-06-18T10:00') });
       expect(approved.html).toContain('截至2026年6月17日，您已旷工3个工作日，具体为：2026年6月15日、6月16日、6月17日。');
       expect(approved.html).toContain('<p class="date">2026年6月18日</p>');
@@ -64,8 +64,8 @@ describe('notices', () => {
       expect(doc).toMatchObject({ mediaType: 'text/html', name: `return-to-work-notice-case-${caseId}.html` });
       expect(doc!.bytes.toString('utf8')).toBe(approved.html);
 
-      expect(await story.cases.printNotices(pdfPrinter())).toBe(1);
-      expect(await story.cases.printNotices(pdfPrinter())).toBe(0);
+      expect(await story.cases.notices.print(pdfPrinter())).toBe(1);
+      expect(await story.cases.notices.print(pdfPrinter())).toBe(0);
       const printed = story.cases.store.notice(draft!.noticeId)!;
       const pdf = story.evidence.document(printed.pdfSha256!)!;
       expect(pdf.mediaType).toBe('application/pdf');
@@ -80,12 +80,23 @@ describe('notices', () => {
 
     it('the termination notice cites the served return-to-work notice, its deadline, the union and the social-insurance stop month', () => {
       const [notice] = story.cases.store.notices(caseId);
+      story.now = at('2026-06-18T16:00');
+      expect(() => story.cases.notices.mailed(notice!.noticeId, { trackingNumber: '??', address: 'x', sentDate: '2026-06-18' }, 'hr.zhang')).toThrow(/"\?\?" is not a tracking number/);
+      const mailed = story.cases.notices.mailed(notice!.noticeId, { trackingNumber: 'EA123456789CN', address: '上海市闵行区样板路 12 号 301 室', sentDate: '2026-06-18' }, 'hr.zhang');
+      expect(mailed.state).toBe('sent');
+      expect(story.cases.store.mailing(notice!.noticeId)).toEqual({ carrier: 'EMS', trackingNumber: 'EA123456789CN', address: '上海市闵行区样板路 12 号 301 室', sentDate: '2026-06-18' });
+      expect(() => story.cases.notices.delivered(notice!.noticeId, 'delivered', '2026-06-17')).toThrow(/was mailed on 2026-06-18: it cannot have been delivered on 2026-06-17/);
       story.now = at('2026-06-20T15:00');
-      story.cases.recordDelivery(notice!.noticeId, 'delivered', '2026-06-20');
+      story.cases.notices.delivered(notice!.noticeId, 'delivered', '2026-06-20');
+      const facts = story.evidence.caseEntries(caseId).map((e) => JSON.parse(e.body) as { kind: string; data: Record<string, unknown> });
+      expect(facts.filter((f) => f.kind === 'case.notice_mailed' || f.kind === 'case.notice_delivered').map((f) => f.data)).toEqual([
+        { stepKey: 'return-to-work-notice', noticeId: notice!.noticeId, kind: 'return_to_work', carrier: 'EMS', trackingNumber: 'EA123456789CN', address: '上海市闵行区样板路 12 号 301 室', sentDate: '2026-06-18', recordedBy: 'hr.zhang' },
+        { stepKey: 'return-to-work-notice', noticeId: notice!.noticeId, kind: 'return_to_work', date: '2026-06-20' },
+      ]);
       for (const t of ['2026-06-22T22:01', '2026-06-23T22:01', '2026-06-24T00:00']) story.at(t);
       const termination = story.cases.store.notices(caseId).find((n) => n.kind === 'termination')!;
       story.now = at('2026-06-24T10:00');
-      const html = story.cases.approveNotice(termination.noticeId, 'hr.zhang').html!;
+      const html = story.cases.notices.approve(termination.noticeId, 'hr.zhang').html!;
       expect(html).toContain('公司已于2026年6月20日向您送达《限期返岗通知书》，要求您在收到通知之日起3日内返岗');
       expect(html).toContain('共旷工6个工作日，具体为：2026年6月15日、6月16日、6月17日、6月18日、6月22日、6月23日。');
       // Approved on the 24th, after Shanghai's cutoff (the 15th): June is still paid.
