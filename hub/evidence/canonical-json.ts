@@ -14,69 +14,91 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
  * cycles, and objects that are not plain (a Date or a Buffer would turn into something else).
  */
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  write(value, '$', parts, new Set());
-  return parts.join('');
+  const w = new Writer();
+  w.write(value);
+  return w.out;
 }
 
-function write(value: unknown, path: string, out: string[], ancestors: Set<object>): void {
-  switch (typeof value) {
-    case 'string':
-      out.push(jsonString(value, path));
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) refuse(path, `the number ${String(value)} has no JSON form`);
-      out.push(JSON.stringify(value));
-      return;
-    case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
-    case 'object':
-      if (value === null) {
-        out.push('null');
+/**
+ * Appends to one string; the path of the value being written is kept as a stack of segments and
+ * put into words only when something is refused (entries are written by the hundred thousand).
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+class Writer {
+  out = '';
+  private readonly path: Array<string | number> = [];
+  private readonly ancestors = new Set<object>();
+
+  write(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        this.out += this.string(value);
         return;
+      case 'number':
+        if (!Number.isFinite(value)) this.refuse(`the number ${String(value)} has no JSON form`);
+        this.out += JSON.stringify(value);
+        return;
+      case 'boolean':
+        this.out += value ? 'true' : 'false';
+        return;
+      case 'object':
+        if (value === null) {
+          this.out += 'null';
+          return;
+        }
+        break;
+      default:
+        this.refuse(`${typeof value} has no JSON form`);
+    }
+    if (this.ancestors.has(value)) this.refuse('the value contains itself');
+    this.ancestors.add(value);
+    if (Array.isArray(value)) {
+      this.out += '[';
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) this.out += ',';
+        // A hole reads as undefined and is refused like one.
+        this.path.push(i);
+        this.write(value[i]);
+        this.path.pop();
       }
-      break;
-    default:
-      refuse(path, `${typeof value} has no JSON form`);
-  }
-  if (ancestors.has(value)) refuse(path, 'the value contains itself');
-  ancestors.add(value);
-  if (Array.isArray(value)) {
-    out.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      // A hole reads as undefined and is refused like one.
-      write(value[i], `${path}[${i}]`, out, ancestors);
+      this.out += ']';
+    } else {
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'an object with a prototype';
+        this.refuse(`a ${name} is not a plain object; convert it to a string, number or plain object first`);
+      }
+      if (Object.getOwnPropertySymbols(value).length > 0) this.refuse('symbol keys have no JSON form');
+      const record = value as Record<string, unknown>;
+      // Default sort compares UTF-16 code units, which is the order RFC 8785 asks for.
+      const keys = Object.keys(record).sort();
+      this.out += '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (i > 0) this.out += ',';
+        this.path.push(` key ${key}`);
+        this.out += this.string(key);
+        this.path.pop();
+        this.out += ':';
+        this.path.push(key);
+        this.write(record[key]);
+        this.path.pop();
+      }
+      this.out += '}';
     }
-    out.push(']');
-  } else {
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'an object with a prototype';
-      refuse(path, `a ${name} is not a plain object; convert it to a string, number or plain object first`);
-    }
-    if (Object.getOwnPropertySymbols(value).length > 0) refuse(path, 'symbol keys have no JSON form');
-    const record = value as Record<string, unknown>;
-    // Default sort compares UTF-16 code units, which is the order RFC 8785 asks for.
-    const keys = Object.keys(record).sort();
-    out.push('{');
-    keys.forEach((key, i) => {
-      if (i > 0) out.push(',');
-      out.push(jsonString(key, `${path} key`), ':');
-      write(record[key], `${path}.${key}`, out, ancestors);
-    });
-    out.push('}');
+    this.ancestors.delete(value);
   }
-  ancestors.delete(value);
-}
 
-function jsonString(s: string, path: string): string {
-  // With the u flag a well-formed pair is one code point, so only a lone surrogate matches.
-  if (/\p{Cs}/u.test(s)) refuse(path, 'the string has a lone UTF-16 surrogate, which has no UTF-8 form');
-  return JSON.stringify(s);
-}
+  private string(s: string): string {
+    // With the u flag a well-formed pair is one code point, so only a lone surrogate matches.
+    if (LONE_SURROGATE.test(s)) this.refuse('the string has a lone UTF-16 surrogate, which has no UTF-8 form');
+    return JSON.stringify(s);
+  }
 
-function refuse(path: string, why: string): never {
-  throw new HubError('EVIDENCE', `cannot write canonical JSON at ${path}: ${why}`);
+  private refuse(why: string): never {
+    let at = '$';
+    for (const part of this.path) at += typeof part === 'number' ? `[${part}]` : part.startsWith(' key ') ? ` key` : `.${part}`;
+    throw new HubError('EVIDENCE', `cannot write canonical JSON at ${at}: ${why}`);
+  }
 }

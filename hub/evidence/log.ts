@@ -19,6 +19,14 @@ export interface EvidenceFact {
   documents?: readonly string[];
 }
 
+/** The tree's right edge after `size` leaves (frontierAt). */
+interface Frontier {
+  size: number;
+  lastLeaf: Uint8Array;
+  /** By level: the complete subtree's hash where bit `level` of size is set. */
+  hashes: Array<Uint8Array | undefined>;
+}
+
 /** A stored entry: its columns and the canonical body its leaf hash covers. */
 export interface EvidenceEntry {
   index: number;
@@ -54,6 +62,7 @@ export class EvidenceLog {
   readonly now: () => number;
   private readonly s: ReturnType<typeof prepare>;
   private readonly node: NodeReader;
+  private frontier: Frontier | undefined;
 
   constructor(options: { db: HubDatabase; key: EvidenceKey; logger: Logger; now?: () => number }) {
     this.db = options.db;
@@ -99,15 +108,34 @@ export class EvidenceLog {
       };
       const text = entryBytes(body);
       const leaf = leafHash(Buffer.from(text, 'utf8'));
+      const frontier = this.frontierAt(index);
       this.s.insertEntry.run(index, fact.atMs, fact.kind, caseId, caseSeq, body.employeeId, text, leaf);
       // Each odd index completes subtrees: the one of its pair, then upward while it stays a right child.
       let hash = leaf;
-      for (let level = 0, i = index; i % 2 === 1; level++, i = (i - 1) / 2) {
-        hash = nodeHash(this.node(level, i - 1), hash);
+      let level = 0;
+      for (let i = index; i % 2 === 1; level++, i = (i - 1) / 2) {
+        hash = nodeHash(frontier.hashes[level]!, hash);
+        frontier.hashes[level] = undefined;
         this.s.insertNode.run(level + 1, (i - 1) / 2, hash);
       }
+      frontier.hashes[level] = hash;
+      this.frontier = { size: index + 1, lastLeaf: leaf, hashes: frontier.hashes };
       return { index, leafHash: leaf.toString('hex') };
     });
+  }
+
+  /**
+   * The right edge of the tree of `size` leaves: for each set bit k of size, the hash of the
+   * complete subtree of 2^k leaves ending at the last one (what the next append pairs with). Kept
+   * in memory across appends; read again (log n nodes) when the log is not the size it was left at
+   * or its last leaf is another (a rolled-back transaction, another process on the file).
+   */
+  private frontierAt(size: number): Frontier {
+    const f = this.frontier;
+    if (f !== undefined && f.size === size && (size === 0 || sameBytes(this.s.leafHash.get(size - 1) as Uint8Array | undefined, f.lastLeaf))) return f;
+    const hashes: Array<Uint8Array | undefined> = [];
+    for (let k = 0; 2 ** k <= size; k++) if (Math.floor(size / 2 ** k) % 2 === 1) hashes[k] = this.node(k, Math.floor(size / 2 ** k) - 1);
+    return { size, lastLeaf: size === 0 ? new Uint8Array(0) : this.node(0, size - 1), hashes };
   }
 
   /** Stores a document once per content; returns its SHA-256 (hex). A second store of the same bytes keeps the first name. */
@@ -227,6 +255,10 @@ interface CheckpointRow {
   at_ms: number;
   signature: Buffer;
   key_id: string;
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && Buffer.compare(a, b) === 0;
 }
 
 function toEntry(r: EntryRow): EvidenceEntry {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openHubDatabase } from '../../../hub/db/database.js';
 import { parseCheckpointText } from '../../../hub/evidence/checkpoint.js';
 import { parseEntryBody } from '../../../hub/evidence/entry-body.js';
+import { EvidenceLog } from '../../../hub/evidence/log.js';
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../hub/evidence/merkle.js';
 import { silent } from '../../helpers/temp.js';
 import { hubErrorOf } from '../hub-error.js';
@@ -132,6 +133,24 @@ describe('evidence log', () => {
     expect(w.log.size()).toBe(1);
     expect(w.log.append({ kind: 'case_opened', caseId: 1, atMs: 0, data: null })).toMatchObject({ index: 1 });
     expect(w.log.root().equals(rootOf([w.log.entry(0)!.leafHash, w.log.entry(1)!.leafHash]))).toBe(true);
+  });
+
+  it('builds on the tree as stored, not as this log last left it: after a rollback, and after another process appended', () => {
+    const w = world();
+    for (let i = 0; i < 5; i++) w.log.append({ kind: 'detection_run', atMs: i, data: i });
+    // Rolled back after one append: the log is back at 5 entries.
+    expect(() => w.db.transaction(() => {
+      w.log.append({ kind: 'detection_run', atMs: 99, data: 'rolled back' });
+      throw new Error('rollback');
+    })()).toThrow('rollback');
+    // Another connection (another hub process) appends the 6th entry: same size as this log last saw.
+    const other = new EvidenceLog({ db: openHubDatabase({ path: w.dir.file('hub.sqlite'), logger: silent }), key: w.key, logger: silent });
+    other.append({ kind: 'detection_run', atMs: 5, data: 'from the other process' });
+    other.db.close();
+    for (let i = 6; i < 11; i++) w.log.append({ kind: 'detection_run', atMs: i, data: i });
+    const leaves = Array.from({ length: 11 }, (_, i) => w.log.entry(i)!.leafHash);
+    expect(w.log.root().equals(rootOf(leaves))).toBe(true);
+    for (let i = 0; i < 11; i++) expect(verifyInclusion(leaves[i]!, i, 11, w.log.inclusionProof(i), rootOf(leaves))).toBe(true);
   });
 
   it('keeps 10,000 entries whose stored-node roots and proofs match the definition', () => {
