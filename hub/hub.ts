@@ -93,7 +93,7 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
     // they stay HTML-only (HTML is what approval records) and the hub says so once.
     let print: ((html: string) => Promise<Buffer>) | undefined;
     try {
-      print = pdfPrinter();
+      print = pdfPrinter(config.cases.chromiumPath === undefined ? {} : { chromium: config.cases.chromiumPath });
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'approved notices will not be printed to PDF');
     }

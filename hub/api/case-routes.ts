@@ -28,6 +28,7 @@ export interface CaseRouteOptions {
 const Day = z.string().refine(isLocalDate, 'a date as YYYY-MM-DD');
 const Reply = z.strictObject({ via: z.string().min(1).max(40), text: z.string().min(1).max(2000) });
 const Close = z.strictObject({ note: z.string().min(1).max(2000) });
+const Edit = z.strictObject({ employeeName: z.string().max(100).nullable().optional(), department: z.string().max(100).nullable().optional(), postalAddress: z.string().max(500).nullable().optional() });
 const Mailing = z.strictObject({ trackingNumber: z.string().min(1).max(40), address: z.string().min(1).max(500), sentDate: Day, carrier: z.string().min(1).max(40).optional() });
 const Delivery = z.strictObject({ outcome: z.enum(['delivered', 'refused', 'returned']), date: Day });
 const Receipt = z.strictObject({ status: z.enum(['delivered', 'read']), at: z.iso.datetime({ offset: true }).optional(), source: z.string().min(1).max(100).optional() });
@@ -35,7 +36,7 @@ const STATES: readonly CaseState[] = ['open', 'acknowledged', 'resolved'];
 
 /**
  * HR's side of the cases over HTTP: read cases (steps, timeline, tasks, messages, notices),
- * record a reply, close, approve a notice, record its registered mail and delivery, fetch its
+ * record a reply, close, correct a draft notice, approve it, record its registered mail and delivery, fetch its
  * HTML or PDF, and post delivery and read receipts of messages (a provider's callback or HR).
  */
 export function caseRoutes(o: CaseRouteOptions): Array<[string, RegExp, CaseHandler]> {
@@ -61,6 +62,7 @@ export function caseRoutes(o: CaseRouteOptions): Array<[string, RegExp, CaseHand
     }],
     ['POST', /^\/api\/v1\/cases\/(\d+)\/acknowledge$/, async (r, _u, [id]) => ({ json: cases.acknowledge(caseOf(id).caseId, await parsed(Reply, r)) })],
     ['POST', /^\/api\/v1\/cases\/(\d+)\/close$/, async (r, _u, [id]) => ({ json: cases.closeByHr(caseOf(id).caseId, o.actor(r), (await parsed(Close, r)).note) })],
+    ['POST', /^\/api\/v1\/notices\/(\d+)\/edit$/, async (r, _u, [id]) => ({ json: withoutHtml(cases.notices.edit(Number(id), await parsed(Edit, r), o.actor(r))) })],
     ['POST', /^\/api\/v1\/notices\/(\d+)\/approve$/, (r, _u, [id]) => ({ json: withoutHtml(cases.notices.approve(Number(id), o.actor(r))) })],
     ['POST', /^\/api\/v1\/notices\/(\d+)\/mailing$/, async (r, _u, [id]) => ({ json: withoutHtml(cases.notices.mailed(Number(id), await parsed(Mailing, r), o.actor(r))) })],
     ['POST', /^\/api\/v1\/notices\/(\d+)\/delivery$/, async (r, _u, [id]) => {

@@ -20,6 +20,10 @@ export interface Mailing {
   carrier?: string;
 }
 
+/** The facts of a draft an HR user may correct (the absent dates and deadline come from the ladder). */
+const EDITABLE = ['employeeName', 'department', 'postalAddress'] as const;
+export type NoticeEdit = Partial<Record<(typeof EDITABLE)[number], string | null>>;
+
 /**
  * What happens to a case's legal notices after the ladder drafts them: an HR user's approval
  * (nothing is sent before it), the registered letter, its delivery, refusal or return, and the
@@ -49,6 +53,32 @@ export class NoticeDesk {
       const sha = this.recorder.document(Buffer.from(html, 'utf8'), 'text/html', `${fileName(n)}-case-${c.caseId}.html`);
       this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user, html, htmlSha256: sha });
       this.recorder.record(c, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user, html: sha }, sha === null ? [] : [sha]);
+      return this.store.notice(noticeId)!;
+    });
+  }
+
+  /**
+   * An HR user corrects a draft's facts before approving it (a new address the employee gave, a
+   * department renamed): only drafts change, and each change is recorded with what it replaced.
+   */
+  edit(noticeId: number, changes: NoticeEdit, user: string, nowMs: number = this.clock()): CaseNotice {
+    return this.store.write(`edit notice ${noticeId}`, () => {
+      const n = this.notice(noticeId);
+      if (n.state !== 'draft') throw new HubError('INVALID_INPUT', `notice ${noticeId} is ${n.state}: only a draft can be edited`);
+      const facts = { ...n.facts };
+      const changed: Record<string, { from: string | null; to: string | null }> = {};
+      for (const field of EDITABLE) {
+        const to = changes[field];
+        if (to === undefined) continue;
+        const value = to === null ? null : to.trim();
+        if (field === 'employeeName' && (value === null || value === '')) throw new HubError('INVALID_INPUT', 'the employee\'s name on a notice cannot be empty');
+        if (value === facts[field]) continue;
+        changed[field] = { from: facts[field], to: value };
+        (facts as Record<string, unknown>)[field] = value;
+      }
+      if (Object.keys(changed).length === 0) return n;
+      this.store.setNoticeFacts(noticeId, facts, nowMs);
+      this.recorder.record(this.store.case(n.caseId)!, nowMs, 'notice_edited', n.stepKey, { noticeId, kind: n.kind, editedBy: user, changes: changed });
       return this.store.notice(noticeId)!;
     });
   }

@@ -159,6 +159,10 @@ export class CaseStore {
     }).changes === 1;
   }
 
+  setNoticeFacts(noticeId: number, facts: NoticeFacts, atMs: number): void {
+    this.s.setNoticeFacts.run(JSON.stringify(facts), atMs, noticeId);
+  }
+
   addMailing(noticeId: number, m: { carrier: string; trackingNumber: string; address: string; sentDate: LocalDate; recordedBy: string }, atMs: number): void {
     this.s.addMailing.run({ noticeId, ...m, atMs });
   }
@@ -241,6 +245,7 @@ function prepare(db: HubDatabase) {
         approved_by = coalesce(@approvedBy, approved_by), approved_at = CASE WHEN @approvedBy IS NULL THEN approved_at ELSE @atMs END,
         delivered_date = coalesce(@deliveredDate, delivered_date), html = coalesce(@html, html), html_sha256 = coalesce(@htmlSha256, html_sha256)
       WHERE notice_id = @noticeId AND state IN (SELECT value FROM json_each(@from))`),
+    setNoticeFacts: db.prepare("UPDATE case_notices SET facts = ?, updated_at = ? WHERE notice_id = ? AND state = 'draft'"),
     addMailing: db.prepare(`INSERT INTO case_mailings (notice_id, carrier, tracking_number, address, sent_date, recorded_by, recorded_at)
       VALUES (@noticeId, @carrier, @trackingNumber, @address, @sentDate, @recordedBy, @atMs)`),
     mailing: db.prepare('SELECT carrier, tracking_number AS trackingNumber, address, sent_date AS sentDate FROM case_mailings WHERE notice_id = ?'),

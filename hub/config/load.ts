@@ -22,6 +22,8 @@ export interface HubSite {
   name?: string;
   timeZone: string;
   gateways: GatewayConfig[];
+  /** The day of the month of the site's city's social-insurance cutoff, when configured. */
+  socialInsuranceCutoffDay?: number;
 }
 
 export type HubBrokerConfig =
@@ -42,8 +44,8 @@ export interface HubConfig {
   broker: HubBrokerConfig;
   sites: HubSite[];
   detection: DetectionConfig;
-  /** The escalation policy new cases open under, and the file it came from (null: the shipped one). */
-  cases: { policy: Policy; policyFile: string | null };
+  /** The escalation policy new cases open under, the file it came from (null: the shipped one), and the Chromium that prints notices. */
+  cases: { policy: Policy; policyFile: string | null; chromiumPath?: string };
   /** How messages leave the hub, and who HR and the union are; absent without a `channels` section (nothing is sent). */
   channels?: NotificationConfig;
   api?: { host: string; port: number; token?: string };
@@ -88,6 +90,11 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
   const sites: HubSite[] = parsed.sites.map((site, i) => {
     const out: HubSite = { id: site.id, timeZone: site.timeZone, gateways: [] };
     if (site.name !== undefined) out.name = site.name;
+    if (site.city !== undefined) {
+      const day = parsed.cases.socialInsuranceCutoffDays[site.city];
+      if (day !== undefined) out.socialInsuranceCutoffDay = day;
+      else files.report({ path: ['sites', i, 'city'], text: `sites[${i}].city: no cutoff day for "${site.city}" in cases.socialInsuranceCutoffDays; add it (ask the city's social-insurance office) or leave city out` });
+    }
     site.gateways.forEach((g, j) => {
       const gateway: GatewayConfig = { id: g.id };
       if (g.passwordHash !== undefined) gateway.passwordHash = g.passwordHash;
@@ -119,9 +126,10 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
 
 /** The policy file read and checked now, so `rollcall hub check` and the hub's start report its problems. */
 function casesConfig(parsed: ParsedHubConfig['cases'], files: Files): HubConfig['cases'] {
-  if (parsed.policyFile === undefined) return { policy: defaultPolicy(), policyFile: null };
+  const chromium = parsed.chromiumPath === undefined ? {} : { chromiumPath: files.path(parsed.chromiumPath) };
+  if (parsed.policyFile === undefined) return { policy: defaultPolicy(), policyFile: null, ...chromium };
   const path = files.path(parsed.policyFile);
-  return { policy: loadPolicyFile(path), policyFile: path };
+  return { policy: loadPolicyFile(path), policyFile: path, ...chromium };
 }
 
 function broker(parsed: ParsedHubConfig['broker'], files: Files): HubBrokerConfig {

@@ -82,6 +82,7 @@ const Site = z.strictObject({
     .refine(isValidZone, 'unknown time zone; use an IANA name such as Asia/Shanghai, or an offset such as +08:00')
     .describe('The site\'s time zone: every rule works in the site\'s local calendar'),
   gateways: z.array(Gateway).default([]).describe('The gateways allowed to publish for this site, with their credentials'),
+  city: z.string().min(1).max(100).optional().describe('The city whose social-insurance office the site\'s employees are registered with (a key of cases.socialInsuranceCutoffDays)'),
 });
 
 const Detection = z.strictObject({
@@ -107,6 +108,11 @@ const Cases = z.strictObject({
     .min(1)
     .optional()
     .describe('The escalation policy (YAML), relative to this file\'s folder; default: the shipped one (rollcall hub policy --print-default)'),
+  socialInsuranceCutoffDays: z
+    .record(z.string().min(1).max(100), int(1, 31))
+    .default({})
+    .describe('Per city, the day of the month by which a leaver reported to the social-insurance office is not charged that month (ask the office; the hub never assumes one)'),
+  chromiumPath: z.string().min(1).optional().describe('The Chromium or Chrome that prints notices to PDF; default: chromium or google-chrome on PATH'),
 });
 
 const Api = z.strictObject({
@@ -126,7 +132,7 @@ export const HubConfigSchema = z
     broker: Broker.default({}),
     sites: z.array(Site).min(1, 'list at least one site').describe('The company\'s sites, each with its time zone and gateways'),
     detection: Detection.default({ intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true }),
-    cases: Cases.default({}).describe('Absence cases and their escalation ladder'),
+    cases: Cases.default({ socialInsuranceCutoffDays: {} }).describe('Absence cases and their escalation ladder'),
     channels: ChannelsSchema,
     recipients: RecipientsSchema,
     api: Api.optional().describe('The HTTP API (reports); off when absent'),

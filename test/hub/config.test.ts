@@ -72,6 +72,15 @@ describe('hub configuration', () => {
     expect(problem(`${base}cases: { policyFile: ./nowhere.yaml }\n`)).toMatch(/cannot read the escalation policy .*nowhere\.yaml/);
   });
 
+  it('gives each site its city\'s social-insurance cutoff day, and names a city without one', () => {
+    const sites = 'sites:\n  - { id: plant, timeZone: Asia/Shanghai, city: 上海 }\n  - { id: depot, timeZone: Asia/Shanghai }\n';
+    const config = parseHubConfig(`${sites}cases: { socialInsuranceCutoffDays: { 上海: 15 }, chromiumPath: /usr/bin/chromium }\n`, dir.dir);
+    expect(config.sites.map((s) => [s.id, s.socialInsuranceCutoffDay])).toEqual([['plant', 15], ['depot', undefined]]);
+    expect(config.cases.chromiumPath).toBe('/usr/bin/chromium');
+    expect(problem(`${sites}cases: { socialInsuranceCutoffDays: { 苏州: 20 } }\n`)).toContain('sites[0].city: no cutoff day for "上海" in cases.socialInsuranceCutoffDays');
+    expect(problem(`${sites}cases: { socialInsuranceCutoffDays: { 上海: 32 } }\n`)).toMatch(/cases\.socialInsuranceCutoffDays\.上海: /);
+  });
+
   it('says what is wrong with unreadable YAML, an empty file, a missing file and missing secrets', async () => {
     expect(problem('sites: [\n  - {id: x')).toMatch(/^hub\.yaml is not valid YAML:\n  line \d+, column \d+: /);
     expect(problem('')).toMatch(/is empty; start from fixtures\/hub\.example\.yaml/);

@@ -82,6 +82,20 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     expect(story.cases.store.cases().map((c) => c.caseId)).toEqual([caseId]);
   });
 
+  it('the end of employment closes the case at its next step', () => {
+    story = new Story();
+    const caseId = startAbsent(story);
+    story.at('2026-06-15T11:00');
+    story.now = at('2026-06-16T17:00');
+    // HR records that he resigned by letter on 6.16 (his last day).
+    story.hub.directory.importEmployees('id,name,department,manager,site,hire_date,end_date,terminal_ids\nE1,王小明,生产部,M1,plant,2021-03-01,2026-06-16,plant:11\n', { fileName: 'leavers.csv' });
+    story.at('2026-06-16T22:01');
+    expect(story.cases.store.case(caseId)!.state).toBe('open');
+    const changes = story.at('2026-06-17T09:00');
+    expect(changes.map((ch) => `${ch.change} ${ch.detail}`)).toEqual(['resolved employment_ended: employment ended 2026-06-16']);
+    expect(story.steps(caseId).filter((x) => x.includes('cancelled'))).toEqual(['daily-reminder@2026-06-17 cancelled 2026-06-17T09:00']);
+  });
+
   it('a hub restart between steps neither loses nor repeats one: a step due while it was down fires once, late', async () => {
     story = new Story();
     const caseId = startAbsent(story);

@@ -55,11 +55,20 @@ describe('notices', () => {
     it('approval writes the notice out and keeps that exact HTML in the evidence log; the PDF prints the same Chinese text', async () => {
       const [draft] = story.cases.store.notices(caseId);
       expect(draft).toMatchObject({ state: 'draft', html: null, htmlSha256: null });
+      // He told HR he is staying with his parents: the letter goes there.
+      story.now = at('2026-06-18T09:30');
+      const edited = story.cases.notices.edit(draft!.noticeId, { postalAddress: '江苏省苏州市姑苏区示例巷 3 号' }, 'hr.zhang');
+      expect(edited.facts.postalAddress).toBe('江苏省苏州市姑苏区示例巷 3 号');
+      expect(() => story.cases.notices.edit(draft!.noticeId, { employeeName: ' ' }, 'hr.zhang')).toThrow(/name on a notice cannot be empty/);
+      const editEntry = story.evidence.caseEntries(caseId).find((e) => e.kind === 'case.notice_edited')!;
+      expect(JSON.parse(editEntry.body)).toMatchObject({ data: { editedBy: 'hr.zhang', changes: { postalAddress: { from: '上海市闵行区样板路 12 号 301 室', to: '江苏省苏州市姑苏区示例巷 3 号' } } } });
       story.now = at('2026-06-18T10:00');
       const approved = story.cases.notices.approve(draft!.noticeId, 'hr.zhang');
       expect(approved).toMatchObject({ state: 'approved', approvedBy: 'hr.zhang', approvedAt: at('2026-06-18T10:00') });
       expect(approved.html).toContain('截至2026年6月17日，您已旷工3个工作日，具体为：2026年6月15日、6月16日、6月17日。');
       expect(approved.html).toContain('<p class="date">2026年6月18日</p>');
+      expect(approved.html).toContain('送达地址：江苏省苏州市姑苏区示例巷 3 号');
+      expect(() => story.cases.notices.edit(draft!.noticeId, { postalAddress: 'x' }, 'hr.zhang')).toThrow(/is approved: only a draft can be edited/);
       const doc = story.evidence.document(approved.htmlSha256!);
       expect(doc).toMatchObject({ mediaType: 'text/html', name: `return-to-work-notice-case-${caseId}.html` });
       expect(doc!.bytes.toString('utf8')).toBe(approved.html);
