@@ -146,7 +146,10 @@ export class CaseEngine {
     if (active === undefined) return;
     const reason = row.reason ?? '';
     if (row.state === 'resolved' && reason.startsWith(PUNCHED_AT)) this.resolve(active, 'returned', reason, nowMs, changes);
-    else if (this.ports.onLeave(active.employeeId, nowMs) || row.state === 'withdrawn') this.resolve(active, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
+    // Excused now (leave approved over today too): the episode is over. A no-show excused or
+    // withdrawn for a past day only (leave for that day, a schedule corrected) leaves the case open
+    // while the later days are still missed; HR closes it if that is the whole story.
+    else if (this.ports.onLeave(active.employeeId, nowMs)) this.resolve(active, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
     else this.recorder.record(active, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
   }
 

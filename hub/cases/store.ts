@@ -1,5 +1,4 @@
-import type { HubDatabase } from '../db/database.js';
-import { HubError } from '../errors.js';
+import { writeImmediate, type HubDatabase } from '../db/database.js';
 import type { LocalDate } from '../time/local-date.js';
 import type { NoticeKind } from './policy-schema.js';
 import type { Case, CaseMessage, CaseNotice, CaseResolution, CaseState, CaseStep, CaseTask, NoticeFacts, NoticeState, TimelineEntry } from './types.js';
@@ -29,12 +28,7 @@ export class CaseStore {
 
   /** Runs `work` in one IMMEDIATE transaction; a database failure becomes HubError('STORE') naming `what`. */
   write<T>(what: string, work: () => T): T {
-    try {
-      return this.db.transaction(work).immediate();
-    } catch (err) {
-      if (err instanceof HubError) throw err;
-      throw new HubError('STORE', `cases could not ${what}: ${(err as Error).message}`, { cause: err });
-    }
+    return writeImmediate(this.db, 'cases', what, work);
   }
 
   policyId(name: string, version: number): { policyId: number; sha256: string } | undefined {

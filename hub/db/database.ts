@@ -63,3 +63,17 @@ export function migrate(db: HubDatabase, migrations: readonly Migration[], logge
     if (apply.immediate(m)) logger.info({ migration: m.name }, 'applied database migration');
   }
 }
+
+/**
+ * Runs `work` in one IMMEDIATE transaction (the write lock first, so what it reads is what its
+ * writes build on, even with another hub process on the file); a database failure becomes
+ * HubError('STORE') saying `who` could not do `what`. A HubError from `work` passes unchanged.
+ */
+export function writeImmediate<T>(db: HubDatabase, who: string, what: string, work: () => T): T {
+  try {
+    return db.transaction(work).immediate();
+  } catch (err) {
+    if (err instanceof HubError) throw err;
+    throw new HubError('STORE', `${who} could not ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}

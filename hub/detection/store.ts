@@ -1,5 +1,5 @@
 import { appendTo } from '../collections.js';
-import type { HubDatabase } from '../db/database.js';
+import { writeImmediate, type HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import type { LocalDate } from '../time/local-date.js';
 import type { ClassifiedDayKind, ClassifiedInstance, DetectionEvent, EventKind, EventState, FinalClassification, FinalStatus } from './types.js';
@@ -23,12 +23,7 @@ export class DetectionStore {
    * HubError('STORE') naming `what`.
    */
   write<T>(what: string, work: () => T): T {
-    try {
-      return this.db.transaction(work).immediate();
-    } catch (err) {
-      if (err instanceof HubError) throw err;
-      throw new HubError('STORE', `detection could not ${what}: ${(err as Error).message}`, { cause: err });
-    }
+    return writeImmediate(this.db, 'detection', what, work);
   }
 
   /** `employee\u0000date` of every stored instance of a site in a date range. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { HubDatabase } from '../db/database.js';
+import { writeImmediate, type HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import type { JsonValue } from './canonical-json.js';
 import { checkpointText, type SignedCheckpoint } from './checkpoint.js';
@@ -218,12 +218,7 @@ export class EvidenceLog {
 
   /** Runs `work` in a transaction (a savepoint inside the caller's); a database failure becomes HubError('STORE'). */
   private write<T>(what: string, work: () => T): T {
-    try {
-      return this.db.transaction(work).immediate();
-    } catch (err) {
-      if (err instanceof HubError) throw err;
-      throw new HubError('STORE', `the evidence log could not ${what}: ${(err as Error).message}`, { cause: err });
-    }
+    return writeImmediate(this.db, 'the evidence log', what, work);
   }
 }
 

@@ -82,6 +82,23 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     expect(story.cases.store.cases().map((c) => c.caseId)).toEqual([caseId]);
   });
 
+  it('leave approved for the first day only excuses that day and keeps the case open while he is still missing', () => {
+    story = new Story();
+    const caseId = startAbsent(story);
+    story.at('2026-06-15T22:01');
+    story.at('2026-06-16T09:06');
+    story.now = at('2026-06-16T10:00');
+    story.hub.leave.importLeave('employee,kind,from,to,reason,approved_by,approved_at\nE1,事假,2026-06-15,2026-06-15,家中急事,M1,2026-06-16T10:00:00+08:00\n', { fileName: 'one-day.csv' });
+    expect(story.at('2026-06-16T10:01')).toEqual([]);
+    expect(story.cases.store.case(caseId)).toMatchObject({ state: 'open', absentDays: 0 });
+    expect(story.cases.store.timeline(caseId).filter((e) => e.kind === 'no_show_resolved' || e.kind === 'absent_day_withdrawn').map((e) => e.detail)).toEqual([
+      { date: '2026-06-15', reason: 'leave #1 (personal) covers the shift' },
+      { date: '2026-06-15', shiftId: 'day', status: 'on_leave' },
+    ]);
+    story.at('2026-06-16T22:01');
+    expect(story.cases.store.case(caseId)!.absentDays).toBe(1);
+  });
+
   it('the end of employment closes the case at its next step', () => {
     story = new Story();
     const caseId = startAbsent(story);
