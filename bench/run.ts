@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs every benchmark, writes JSON to bench/results/ and prints a table.
- * Usage: node dist/bench/run.js [zk-download] [agent] [hub] [--records N] [--rounds N]
+ * Usage: node dist/bench/run.js [zk-download] [agent] [hub] [cases] [--records N] [--rounds N]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAgent } from './agent/run-agent.js';
+import { benchCases } from './hub/cases.js';
 import { benchHub } from './hub/run-hub.js';
 import { benchZkDownload, probeZkDownload, type ClientSummary } from './zk-download/bench.js';
 
@@ -87,7 +88,7 @@ async function zkDownload(): Promise<void> {
   writeFileSync(new URL('zk-download.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
 }
 
-const selected = positionals.length === 0 ? ['zk-download', 'agent', 'hub'] : positionals;
+const selected = positionals.length === 0 ? ['zk-download', 'agent', 'hub', 'cases'] : positionals;
 for (const name of selected) {
   if (name === 'zk-download') await zkDownload();
   else if (name === 'agent') {
@@ -98,5 +99,11 @@ for (const name of selected) {
     const started = cpuTicks();
     const report = await benchHub((line) => process.stdout.write(`${line}\n`), Number(values.rounds));
     writeFileSync(new URL('hub.json', resultsDir), `${JSON.stringify({ ...report, machine: machine(started) }, null, 2)}\n`);
-  } else throw new Error(`unknown benchmark "${name}" (zk-download, agent, hub)`);
+  } else if (name === 'cases') {
+    const started = cpuTicks();
+    const report = await benchCases(10_000);
+    const line = `| ${report.employees.toLocaleString('en-US')} | ${report.days} | ${report.caseRunsMs.toLocaleString('en-US')} | ${report.hrActionsMs.toLocaleString('en-US')} | ${report.stepsFired.toLocaleString('en-US')} | ${report.messagesQueued.toLocaleString('en-US')} | ${report.evidenceEntries.toLocaleString('en-US')} | ${report.peakRssMB} |`;
+    process.stdout.write(`\ncases: open cases through a simulated month (goal: under 10 s of case runs at 10,000)\n| cases | days | case runs (ms) | HR actions (ms) | steps fired | messages | evidence entries | peak RSS MB |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n${line}\n`);
+    writeFileSync(new URL('cases.json', resultsDir), `${JSON.stringify({ benchmark: 'cases', goal: 'case runs < 10,000 ms for 10,000 cases through a month', ...report, machine: machine(started) }, null, 2)}\n`);
+  } else throw new Error(`unknown benchmark "${name}" (zk-download, agent, hub, cases)`);
 }
