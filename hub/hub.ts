@@ -124,26 +124,31 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
       } catch (err) {
         logger.error({ err }, 'detection run failed; it runs again at the next interval');
       }
+      // After detection, whether or not it failed: steps already due must not wait for it. Each
+      // part goes on when another fails; what failed is tried again at the next interval.
       try {
-        // After detection, whether or not it failed: steps already due must not wait for it.
         cases.run();
-        if (print !== undefined && printing === undefined) {
-          printing = cases.notices
-            .print(print)
-            .catch((err: unknown) => logger.error({ err }, 'printing notices failed'))
-            .finally(() => (printing = undefined));
-        }
-        if (outbox !== undefined && sending === undefined) {
-          sending = outbox
-            .sendDue()
-            .then(() => outbox.unreadEscalation(Date.now(), config.cases.policy.unread))
-            .catch((err: unknown) => logger.error({ err }, 'sending notifications failed'))
-            .finally(() => (sending = undefined));
-        }
+      } catch (err) {
+        logger.error({ err }, 'the case ladder could not advance; it tries again at the next interval');
+      }
+      if (print !== undefined && printing === undefined) {
+        printing = cases.notices
+          .print(print)
+          .catch((err: unknown) => logger.error({ err }, 'printing notices failed'))
+          .finally(() => (printing = undefined));
+      }
+      if (outbox !== undefined && sending === undefined) {
+        sending = outbox
+          .sendDue()
+          .then(() => outbox.unreadEscalation(Date.now(), config.cases.policy.unread))
+          .catch((err: unknown) => logger.error({ err }, 'sending notifications failed'))
+          .finally(() => (sending = undefined));
+      }
+      try {
         // A signed tree head over what was recorded (nothing new is signed again).
         evidence.checkpoint();
       } catch (err) {
-        logger.error({ err }, 'the case ladder could not advance; it tries again at the next interval');
+        logger.error({ err }, 'could not sign the evidence log\'s tree head; trying again at the next interval');
       }
     };
     const timer = setInterval(detect, config.detection.intervalSeconds * 1000);
