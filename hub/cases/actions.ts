@@ -1,4 +1,5 @@
 import type { Employee } from '../directory/types.js';
+import { formatClock } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { Action, Policy, Recipient } from './policy-schema.js';
 import type { CasePorts, EvidenceData } from './ports.js';
@@ -71,7 +72,7 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
   const text = fill(t.text, {
     name: ctx.employee.name,
     date: ctx.c.firstDate,
-    shiftStart: clock(ctx.zone.local(ctx.c.shiftStartMs).minutes),
+    shiftStart: formatClock(ctx.zone.local(ctx.c.shiftStartMs).minutes),
     absentDays: String(ctx.c.absentDays),
     manager: manager?.name ?? '人力资源部',
     company: ctx.policy.company,
@@ -89,11 +90,6 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
     out.push({ action: 'notify', role, recipientId, channels: [...channels], template, text });
   }
   return out;
-}
-
-/** `HH:MM` of minutes after midnight. */
-export function clock(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /** Fills `{name}`-style placeholders; unknown ones stay as written. */

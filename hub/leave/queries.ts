@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { HubDatabase } from '../db/database.js';
 import type { LeaveInterval } from '../model/leave.js';
-import { addDays, type LocalDate } from '../time/local-date.js';
+import { addDays, formatClock, type LocalDate } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { LeaveDraft } from './entry.js';
 import type { LeaveKind } from './kind.js';
@@ -41,8 +41,7 @@ interface IntervalRow {
 }
 
 function clock(minutes: number | null): string | null {
-  if (minutes === null) return null;
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return minutes === null ? null : formatClock(minutes);
 }
 
 export function toRecord(r: LeaveRow): LeaveRecord {

@@ -58,6 +58,11 @@ export function* datesBetween(from: LocalDate, to: LocalDate): Generator<LocalDa
   for (let d = dayNumber(from); d <= end; d++) yield fromDayNumber(d);
 }
 
+/** Minutes after midnight as `HH:MM` (1440 is `24:00`); the inverse of parseClock. */
+export function formatClock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 /** `HH:MM` (00:00..23:59, or 24:00) as minutes after midnight; throws HubError('INVALID_INPUT'). */
 export function parseClock(text: string): number {
   const m = /^(\d{2}):(\d{2})$/.exec(text);
