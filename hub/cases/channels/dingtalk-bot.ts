@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Channel, OutgoingMessage, SendResult } from './channel.js';
 import type { BotConfig } from './config.js';
-import { botResult, withSubject } from './bot-reply.js';
-import { exchange } from './http.js';
+import { postToBot, withSubject } from './bot-reply.js';
 
 /**
  * DingTalk (钉钉) 130101: "send too fast, exceed 20 times per minute" (the bot is throttled for a
@@ -30,20 +29,17 @@ export class DingTalkBotChannel implements Channel {
   async send(message: OutgoingMessage, signal: AbortSignal): Promise<SendResult> {
     const { phone, chatId } = message.recipient;
     const content = withSubject(message.subject, message.text) + (phone === null ? '' : ` @${phone}`);
-    const body = JSON.stringify({
+    const payload = {
       msgtype: 'text',
       text: { content },
       at: { atMobiles: phone === null ? [] : [phone], atUserIds: chatId === null ? [] : [chatId], isAtAll: false },
-    });
+    };
     let url = this.config.url;
     if (this.config.secret !== undefined) {
       const timestamp = String(Date.now());
       url += `${url.includes('?') ? '&' : '?'}timestamp=${timestamp}&sign=${encodeURIComponent(dingTalkSign(this.config.secret, timestamp))}`;
     }
-    const secrets = this.config.secret === undefined ? [] : [this.config.secret];
-    const r = await exchange({ method: 'POST', url, headers: { 'content-type': 'application/json; charset=utf-8' }, body }, this.config.timeoutMs, signal, secrets);
-    if (r.kind === 'network') return { outcome: 'retryable', error: r.error, exchange: r.exchange };
-    return botResult(`the DingTalk bot ${this.name}`, r.status, r.body, r.exchange, 'errcode', RETRYABLE);
+    return postToBot(this.config, url, payload, { bot: `the DingTalk bot ${this.name}`, codeField: 'errcode', retryable: RETRYABLE }, signal);
   }
 }
 

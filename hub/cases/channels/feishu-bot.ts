@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Channel, OutgoingMessage, SendResult } from './channel.js';
 import type { BotConfig } from './config.js';
-import { botResult, withSubject } from './bot-reply.js';
-import { exchange } from './http.js';
+import { postToBot, withSubject } from './bot-reply.js';
 
 /**
  * Feishu (飞书) 11232: the custom bot's rate limit (100 a minute, 5 a second per bot);
@@ -38,11 +37,7 @@ export class FeishuBotChannel implements Channel {
     }
     payload.msg_type = 'text';
     payload.content = { text: mention + withSubject(message.subject, message.text) };
-    const body = JSON.stringify(payload);
-    const secrets = this.config.secret === undefined ? [] : [this.config.secret];
-    const r = await exchange({ method: 'POST', url: this.config.url, headers: { 'content-type': 'application/json; charset=utf-8' }, body }, this.config.timeoutMs, signal, secrets);
-    if (r.kind === 'network') return { outcome: 'retryable', error: r.error, exchange: r.exchange };
-    return botResult(`the Feishu bot ${this.name}`, r.status, r.body, r.exchange, 'code', RETRYABLE);
+    return postToBot(this.config, this.config.url, payload, { bot: `the Feishu bot ${this.name}`, codeField: 'code', retryable: RETRYABLE }, signal);
   }
 }
 

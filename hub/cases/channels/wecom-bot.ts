@@ -1,7 +1,6 @@
 import type { Channel, OutgoingMessage, SendResult } from './channel.js';
 import type { BotConfig } from './config.js';
-import { botResult, withSubject } from './bot-reply.js';
-import { exchange } from './http.js';
+import { postToBot, withSubject } from './bot-reply.js';
 
 /**
  * WeCom (企业微信) 45009: API call frequency over the limit (a group bot takes 20 messages a
@@ -28,9 +27,6 @@ export class WeComBotChannel implements Channel {
     const text: Record<string, unknown> = { content: withSubject(message.subject, message.text) };
     if (chatId !== null) text.mentioned_list = [chatId];
     if (phone !== null) text.mentioned_mobile_list = [phone];
-    const body = JSON.stringify({ msgtype: 'text', text });
-    const r = await exchange({ method: 'POST', url: this.config.url, headers: { 'content-type': 'application/json; charset=utf-8' }, body }, this.config.timeoutMs, signal);
-    if (r.kind === 'network') return { outcome: 'retryable', error: r.error, exchange: r.exchange };
-    return botResult(`the WeCom bot ${this.name}`, r.status, r.body, r.exchange, 'errcode', RETRYABLE);
+    return postToBot(this.config, this.config.url, { msgtype: 'text', text }, { bot: `the WeCom bot ${this.name}`, codeField: 'errcode', retryable: RETRYABLE }, signal);
   }
 }
