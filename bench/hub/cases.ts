@@ -25,6 +25,7 @@ import { addDays, datesBetween, type LocalDate } from '../../hub/time/local-date
 import { zone } from '../../hub/time/zone.js';
 import { openCases } from '../../hub/wiring/case-ports.js';
 import { openModules } from '../../hub/wiring/modules.js';
+import { reportHealth } from './site-health.js';
 
 const SITE = 'plant';
 const Z = zone('Asia/Shanghai');
@@ -69,7 +70,7 @@ export async function benchCases(employees: number): Promise<CasesBench> {
     let detectionMs = 0;
     const tick = (date: LocalDate, minutes: number): void => {
       now = Z.instant(date, minutes);
-      reportHealth(db, now);
+      reportHealth(db, SITE, now);
       const t0 = performance.now();
       hub.runDetection(now);
       const t1 = performance.now();
@@ -127,12 +128,6 @@ function setUp(db: HubDatabase, directory: ReturnType<typeof openModules>['direc
 
 function forEachNotice(db: HubDatabase, kind: string, act: (noticeId: number) => void): void {
   for (const id of db.prepare("SELECT notice_id FROM case_notices WHERE kind = ? AND state IN ('draft', 'approved') ORDER BY notice_id").pluck().all(kind) as number[]) act(id);
-}
-
-function reportHealth(db: HubDatabase, atMs: number): void {
-  db.prepare(`INSERT INTO terminal_health (site, gateway, device_serial, name, online, at_ms, delivered_through_ms, payload, updated_ms)
-    VALUES ('${SITE}', 'gw1', 'SN1', 'gate', 1, ?, ?, '{}', ?) ON CONFLICT (site, device_serial) DO UPDATE SET at_ms = excluded.at_ms, delivered_through_ms = excluded.delivered_through_ms`)
-    .run(atMs, atMs, atMs);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

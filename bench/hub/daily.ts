@@ -22,6 +22,7 @@ import { openHubDatabase, type HubDatabase } from '../../hub/db/database.js';
 import { addDays, datesBetween, weekday, type LocalDate } from '../../hub/time/local-date.js';
 import { zone } from '../../hub/time/zone.js';
 import { openModules } from '../../hub/wiring/modules.js';
+import { reportHealth } from './site-health.js';
 import { median } from '../stats.js';
 
 const SITE = 'plant';
@@ -81,9 +82,9 @@ export async function prepare(path: string, employees: number): Promise<{ punche
   hub.leave.importLeave(leave.join('\n'), { fileName: 'bench-leave.csv' });
   const punches = insertPunches(db, employees);
   // Everything up to the day before is judged, as the hub would have done day by day.
-  reportHealth(db, Z.instant(DAY, 10 * 60 + 30));
+  reportHealth(db, SITE, Z.instant(DAY, 10 * 60 + 30));
   hub.runDetection(Z.instant(DAY, 10 * 60 + 30));
-  reportHealth(db, NOW);
+  reportHealth(db, SITE, NOW);
   await hub.close();
   db.close();
   return { punches, setupMs: Math.round(performance.now() - started) };
@@ -110,13 +111,6 @@ function insertPunches(db: HubDatabase, employees: number): number {
     }
   })();
   return n;
-}
-
-function reportHealth(db: HubDatabase, atMs: number): void {
-  const at = new Date(atMs).toISOString();
-  db.prepare(`INSERT INTO terminal_health (site, gateway, device_serial, name, online, at_ms, delivered_through_ms, payload, updated_ms)
-    VALUES ('${SITE}', 'gw1', 'SN1', 'gate', 1, ?, ?, ?, ?) ON CONFLICT (site, device_serial) DO UPDATE SET at_ms = excluded.at_ms, delivered_through_ms = excluded.delivered_through_ms`)
-    .run(atMs, atMs, JSON.stringify({ at }), atMs);
 }
 
 /** One round, in this (fresh) process: the day's detection run, then the month's counts. */

@@ -2,6 +2,7 @@ import type { CaseEvidence, CasePorts, AbsenceCounts } from '../cases/ports.js';
 import { CaseEngine } from '../cases/engine.js';
 import type { Policy } from '../cases/policy-schema.js';
 import type { Employee } from '../directory/types.js';
+import type { DayPlan } from '../model/day-plan.js';
 import { HubError } from '../errors.js';
 import type { LocalDate } from '../time/local-date.js';
 import { zone, type Zone } from '../time/zone.js';
@@ -43,15 +44,18 @@ export class HubCasePorts implements CasePorts {
   }
 
   shiftStartMs(employeeId: string, date: LocalDate, shiftId: string): number | undefined {
-    const e = this.employee(employeeId);
-    if (e === undefined) return undefined;
-    const plan = this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
-    return plan.shift?.shiftId === shiftId ? plan.shift.startMs : undefined;
+    const plan = this.plan(employeeId, date);
+    return plan?.shift?.shiftId === shiftId ? plan.shift.startMs : undefined;
   }
 
   worksOn(employeeId: string, date: LocalDate): boolean {
+    return this.plan(employeeId, date)?.kind === 'work';
+  }
+
+  /** The employee's day as the calendar plans it; undefined when the directory does not know them. */
+  private plan(employeeId: string, date: LocalDate): DayPlan | undefined {
     const e = this.employee(employeeId);
-    return e !== undefined && this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date).kind === 'work';
+    return e === undefined ? undefined : this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
   }
 
   absence(employeeId: string, asOf: LocalDate): AbsenceCounts {
