@@ -159,7 +159,7 @@ export class CaseEngine {
       this.logger.warn({ employeeId: row.employeeId }, 'a no-show names an employee the directory does not have; no case opened');
       return;
     }
-    const shiftStartMs = this.ports.shiftStartMs(row.employeeId, row.date, row.shiftId);
+    const shiftStartMs = this.ports.shiftStartMs(employee, row.date, row.shiftId);
     if (shiftStartMs === undefined) {
       this.logger.warn({ employeeId: row.employeeId, date: row.date, shiftId: row.shiftId }, 'the calendar no longer has the missed shift; no case opened');
       return;
@@ -237,7 +237,7 @@ export class CaseEngine {
       this.resolve(c, 'leave', 'approved leave covers this time', nowMs, changes);
       return;
     }
-    if ('dailyAt' in def.at && !this.ports.worksOn(c.employeeId, today)) skip(`${today} is not a working day of the employee`);
+    if ('dailyAt' in def.at && !this.ports.worksOn(employee, today)) skip(`${today} is not a working day of the employee`);
     else if (def.guard.includes('not_acknowledged') && c.state === 'acknowledged') skip(`paused: the employee replied (until ${z.format(c.pausedUntil ?? nowMs)})`);
     else if (this.store.settle(c.caseId, step.stepKey, 'fired', nowMs)) {
       const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs }, def.actions);

@@ -17,10 +17,10 @@ export interface CasePorts {
   employee(employeeId: string): Employee | undefined;
   zoneOf(siteId: string): Zone;
   /** The scheduled start of an employee's shift instance; undefined when the calendar has none. */
-  shiftStartMs(employeeId: string, date: LocalDate, shiftId: string): number | undefined;
+  shiftStartMs(employee: Employee, date: LocalDate, shiftId: string): number | undefined;
   absence(employeeId: string, asOf: LocalDate): AbsenceCounts;
   /** The employee's calendar has a shift on that date (not a rest day, a holiday or a day off). */
-  worksOn(employeeId: string, date: LocalDate): boolean;
+  worksOn(employee: Employee, date: LocalDate): boolean;
   /** The day of the month by which the site's city takes leavers off that month's social insurance; undefined: not configured. */
   socialInsuranceCutoffDay(siteId: string): number | undefined;
   /** Approved leave covers this instant. */

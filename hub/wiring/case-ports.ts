@@ -43,19 +43,18 @@ export class HubCasePorts implements CasePorts {
     return z;
   }
 
-  shiftStartMs(employeeId: string, date: LocalDate, shiftId: string): number | undefined {
-    const plan = this.plan(employeeId, date);
-    return plan?.shift?.shiftId === shiftId ? plan.shift.startMs : undefined;
+  shiftStartMs(employee: Employee, date: LocalDate, shiftId: string): number | undefined {
+    const plan = this.plan(employee, date);
+    return plan.shift?.shiftId === shiftId ? plan.shift.startMs : undefined;
   }
 
-  worksOn(employeeId: string, date: LocalDate): boolean {
-    return this.plan(employeeId, date)?.kind === 'work';
+  worksOn(employee: Employee, date: LocalDate): boolean {
+    return this.plan(employee, date).kind === 'work';
   }
 
-  /** The employee's day as the calendar plans it; undefined when the directory does not know them. */
-  private plan(employeeId: string, date: LocalDate): DayPlan | undefined {
-    const e = this.employee(employeeId);
-    return e === undefined ? undefined : this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
+  /** The employee's day as the calendar plans it. */
+  private plan(e: Employee, date: LocalDate): DayPlan {
+    return this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
   }
 
   absence(employeeId: string, asOf: LocalDate): AbsenceCounts {
