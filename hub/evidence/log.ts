@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { writeImmediate, type HubDatabase } from '../db/database.js';
+import { ManyRows } from '../db/insert-rows.js';
 import { HubError } from '../errors.js';
 import type { JsonValue } from './canonical-json.js';
 import { checkpointText, type SignedCheckpoint } from './checkpoint.js';
-import { entryBytes, type EntryBody } from './entry-body.js';
+import { entryBytes } from './entry-body.js';
 import { signBytes, type EvidenceKey } from './keys.js';
-import { consistencyProof, inclusionProof, leafHash, nodeHash, rootFromNodes, type NodeReader } from './merkle.js';
+import { appendToEdge, consistencyProof, inclusionProof, leafHashHexOfText, rootFromNodes, rootOf, type NodeReader } from './merkle.js';
 
 /** A fact to record: what happened, when, to which case and employee, and the documents it rests on. */
 export interface EvidenceFact {
@@ -19,13 +20,37 @@ export interface EvidenceFact {
   documents?: readonly string[];
 }
 
-/** The tree's right edge after `size` leaves (frontierAt). */
-interface Frontier {
+/**
+ * What this log last left the tree as: its size, last leaf and right edge (`edge[level]`: the hash
+ * of the complete subtree of 2^level leaves where bit `level` of size is set, what the next
+ * append pairs with), and the case heads it has read or written since. Trusted only while the
+ * stored log still ends at that size with that leaf (see `tipAt`).
+ */
+interface Tip {
   size: number;
   lastLeaf: Uint8Array;
-  /** By level: the complete subtree's hash where bit `level` of size is set. */
-  hashes: Array<Uint8Array | undefined>;
+  edge: Array<Uint8Array | undefined>;
+  /** A cache, the head moved longest ago first; a case not in it is read from evidence_case_heads. */
+  heads: Map<number, CaseHead>;
 }
+
+/** A case's last entry: where its next entry chains on. */
+interface CaseHead {
+  seq: number;
+  idx: number;
+  /** Its leaf hash, as the next entry's casePrev names it. */
+  hex: string;
+}
+
+/**
+ * Inner nodes are stored from this level up, for complete subtrees of 16 or more leaves. A lower
+ * one costs less to recompute from at most 8 leaf hashes (one range read) than a stored row per
+ * pair of leaves costs to write.
+ */
+const LOWEST_STORED_LEVEL = 4;
+
+/** Case heads kept in memory (about 150 bytes each); beyond it, those moved longest ago go. */
+const CACHED_HEADS = 50_000;
 
 /** A stored entry: its columns and the canonical body its leaf hash covers. */
 export interface EvidenceEntry {
@@ -62,7 +87,7 @@ export class EvidenceLog {
   readonly now: () => number;
   private readonly s: ReturnType<typeof prepare>;
   private readonly node: NodeReader;
-  private frontier: Frontier | undefined;
+  private tip: Tip | undefined;
 
   constructor(options: { db: HubDatabase; key: EvidenceKey; logger: Logger; now?: () => number }) {
     this.db = options.db;
@@ -71,7 +96,10 @@ export class EvidenceLog {
     this.now = options.now ?? Date.now;
     this.s = prepare(this.db);
     this.node = (level, index) => {
-      const hash = (level === 0 ? this.s.leafHash.get(index) : this.s.node.get(level, index)) as Buffer | undefined;
+      let hash: Buffer | undefined;
+      if (level === 0) hash = this.s.leafHash.get(index) as Buffer | undefined;
+      else if (level < LOWEST_STORED_LEVEL) hash = this.lowNode(level, index);
+      else hash = this.s.node.get(level, index) as Buffer | undefined;
       if (hash === undefined) throw new HubError('EVIDENCE', `the evidence tree has no node (${level}, ${index}): the log is incomplete`);
       return hash;
     };
@@ -84,58 +112,137 @@ export class EvidenceLog {
 
   /** Records a fact as the next entry; returns its index and leaf hash (hex). */
   append(fact: EvidenceFact): { index: number; leafHash: string } {
-    checkFact(fact);
-    const caseId = fact.caseId ?? null;
-    const documents = [...(fact.documents ?? [])];
-    return this.write('append an entry', () => {
-      for (const sha of documents) {
-        if (this.s.hasDocument.get(sha) === undefined) throw new HubError('EVIDENCE', `evidence entry "${fact.kind}" relies on document ${sha}, which is not stored; store it first`);
-      }
-      const index = this.size();
-      const prev = caseId === null ? undefined : (this.s.caseHead.get(caseId) as { leaf_hash: Buffer; case_seq: number } | undefined);
-      const caseSeq = caseId === null ? null : (prev?.case_seq ?? 0) + 1;
-      const body: EntryBody = {
-        v: 1,
-        index,
-        kind: fact.kind,
-        atMs: fact.atMs,
-        caseId,
-        employeeId: fact.employeeId ?? null,
-        data: fact.data,
-        documents,
-        casePrev: prev === undefined ? null : prev.leaf_hash.toString('hex'),
-        caseSeq,
-      };
-      const text = entryBytes(body);
-      const leaf = leafHash(Buffer.from(text, 'utf8'));
-      const frontier = this.frontierAt(index);
-      this.s.insertEntry.run(index, fact.atMs, fact.kind, caseId, caseSeq, body.employeeId, text, leaf);
-      // Each odd index completes subtrees: the one of its pair, then upward while it stays a right child.
-      let hash = leaf;
-      let level = 0;
-      for (let i = index; i % 2 === 1; level++, i = (i - 1) / 2) {
-        hash = nodeHash(frontier.hashes[level]!, hash);
-        frontier.hashes[level] = undefined;
-        this.s.insertNode.run(level + 1, (i - 1) / 2, hash);
-      }
-      frontier.hashes[level] = hash;
-      this.frontier = { size: index + 1, lastLeaf: leaf, hashes: frontier.hashes };
-      return { index, leafHash: leaf.toString('hex') };
-    });
+    return this.appendMany([fact])[0]!;
   }
 
   /**
-   * The right edge of the tree of `size` leaves: for each set bit k of size, the hash of the
-   * complete subtree of 2^k leaves ending at the last one (what the next append pairs with). Kept
-   * in memory across appends; read again (log n nodes) when the log is not the size it was left at
-   * or its last leaf is another (a rolled-back transaction, another process on the file).
+   * Records facts as the next entries, in order, all or none. Every fact is checked, and every
+   * document one names looked up, before a row is written; data that has no canonical JSON is
+   * found as the bodies are made, and its refusal rolls back the rows before it. Each case's chain
+   * advances from one fact to the next of the same case. Bodies, leaf hashes and new tree nodes
+   * are computed in memory from the right edge and written with multi-row INSERTs.
    */
-  private frontierAt(size: number): Frontier {
-    const f = this.frontier;
-    if (f !== undefined && f.size === size && (size === 0 || sameBytes(this.s.leafHash.get(size - 1) as Uint8Array | undefined, f.lastLeaf))) return f;
-    const hashes: Array<Uint8Array | undefined> = [];
-    for (let k = 0; 2 ** k <= size; k++) if (Math.floor(size / 2 ** k) % 2 === 1) hashes[k] = this.node(k, Math.floor(size / 2 ** k) - 1);
-    return { size, lastLeaf: size === 0 ? new Uint8Array(0) : this.node(0, size - 1), hashes };
+  appendMany(facts: readonly EvidenceFact[]): Array<{ index: number; leafHash: string }> {
+    for (const fact of facts) checkFact(fact);
+    if (facts.length === 0) return [];
+    return this.write(facts.length === 1 ? 'append an entry' : `append ${facts.length} entries`, () => {
+      this.checkDocuments(facts);
+      const last = this.s.lastEntry.get() as { idx: number; leaf_hash: Buffer } | undefined;
+      const size = last === undefined ? 0 : last.idx + 1;
+      const tip = this.tipAt(size, last?.leaf_hash);
+      const edge = tip.edge.slice();
+      // Heads this batch moved; the cache takes them only once every row is written.
+      const moved = new Map<number, CaseHead>();
+      const { insertEntries: entries, insertNodes: nodes } = this.s;
+      entries.clear();
+      nodes.clear();
+      const keepNode = (level: number, index: number, hash: Buffer): void => {
+        if (level < LOWEST_STORED_LEVEL) return;
+        nodes.values.push(level, index, hash);
+        nodes.rowAdded();
+      };
+      const out: Array<{ index: number; leafHash: string }> = [];
+      let leaf: Buffer | undefined;
+      for (let i = 0; i < facts.length; i++) {
+        const fact = facts[i]!;
+        const index = size + i;
+        const caseId = fact.caseId ?? null;
+        const prev = caseId === null ? undefined : (moved.get(caseId) ?? this.headOf(tip, caseId));
+        const caseSeq = caseId === null ? null : (prev === undefined ? 0 : prev.seq) + 1;
+        const employeeId = fact.employeeId ?? null;
+        // The fields in canonical order already, which leaves the key sort nothing to move.
+        const text = entryBytes({
+          atMs: fact.atMs,
+          caseId,
+          casePrev: prev === undefined ? null : prev.hex,
+          caseSeq,
+          data: fact.data,
+          documents: [...(fact.documents ?? [])],
+          employeeId,
+          index,
+          kind: fact.kind,
+          v: 1,
+        });
+        const hex = leafHashHexOfText(text);
+        leaf = Buffer.from(hex, 'hex');
+        // Rows go out 128 at a time as they are made, so the text of an entry is garbage soon after.
+        entries.values.push(index, fact.atMs, fact.kind, caseId, caseSeq, employeeId, text, leaf, prev === undefined ? null : prev.idx);
+        entries.rowAdded();
+        appendToEdge(edge, index, leaf, keepNode);
+        if (caseId !== null) moved.set(caseId, { seq: caseSeq!, idx: index, hex });
+        out.push({ index, leafHash: hex });
+      }
+      entries.flush();
+      nodes.flush();
+      this.storeHeads(moved);
+      for (const [caseId, head] of moved) {
+        tip.heads.delete(caseId);
+        tip.heads.set(caseId, head);
+      }
+      for (const caseId of tip.heads.keys()) {
+        if (tip.heads.size <= CACHED_HEADS) break;
+        tip.heads.delete(caseId);
+      }
+      // facts is not empty, so the loop made a leaf.
+      this.tip = { size: size + facts.length, lastLeaf: leaf!, edge, heads: tip.heads };
+      return out;
+    });
+  }
+
+  /** One row per case, in case order: upserts that walk the table in key order cost a quarter of scattered ones. */
+  private storeHeads(moved: ReadonlyMap<number, CaseHead>): void {
+    const heads = this.s.upsertHeads;
+    heads.clear();
+    for (const caseId of [...moved.keys()].sort((a, b) => a - b)) {
+      const head = moved.get(caseId)!;
+      heads.values.push(caseId, head.seq, head.idx, Buffer.from(head.hex, 'hex'));
+      heads.rowAdded();
+    }
+    heads.flush();
+  }
+
+  private checkDocuments(facts: readonly EvidenceFact[]): void {
+    const seen = new Set<string>();
+    for (const fact of facts) {
+      for (const sha of fact.documents ?? []) {
+        if (seen.has(sha)) continue;
+        if (this.s.hasDocument.get(sha) === undefined) throw new HubError('EVIDENCE', `evidence entry "${fact.kind}" relies on document ${sha}, which is not stored; store it first`);
+        seen.add(sha);
+      }
+    }
+  }
+
+  /** A case's head as of the trusted tip: from the cache, else as stored (undefined: no entries yet). */
+  private headOf(tip: Tip, caseId: number): CaseHead | undefined {
+    const cached = tip.heads.get(caseId);
+    if (cached !== undefined) return cached;
+    const r = this.s.caseHead.get(caseId) as HeadRow | undefined;
+    if (r === undefined) return undefined;
+    const head = { seq: r.case_seq, idx: r.idx, hex: r.leaf_hash.toString('hex') };
+    tip.heads.set(caseId, head);
+    return head;
+  }
+
+  /**
+   * The tip of the stored log of `size` entries ending with `lastLeaf`: this log's own when that is
+   * where it left the log; otherwise (a rolled-back transaction, another process on the file) the
+   * right edge read again, log n nodes, and no cached case heads, since they may belong to
+   * entries that are gone or be older than the ones another process wrote.
+   */
+  private tipAt(size: number, lastLeaf: Buffer | undefined): Tip {
+    const t = this.tip;
+    if (t !== undefined && t.size === size && (size === 0 || sameBytes(lastLeaf, t.lastLeaf))) return t;
+    const edge: Array<Uint8Array | undefined> = [];
+    for (let k = 0; 2 ** k <= size; k++) if (Math.floor(size / 2 ** k) % 2 === 1) edge[k] = this.node(k, Math.floor(size / 2 ** k) - 1);
+    this.tip = { size, lastLeaf: lastLeaf ?? new Uint8Array(0), edge, heads: new Map() };
+    return this.tip;
+  }
+
+  /** A complete subtree below the stored levels, from its 2^level leaf hashes. */
+  private lowNode(level: number, index: number): Buffer | undefined {
+    const width = 2 ** level;
+    const leaves = this.s.leafRange.all(index * width, (index + 1) * width) as Buffer[];
+    return leaves.length === width ? rootOf(leaves) : undefined;
   }
 
   /** Stores a document once per content; returns its SHA-256 (hex). A second store of the same bytes keeps the first name. */
@@ -181,9 +288,26 @@ export class EvidenceLog {
     return r === undefined ? undefined : toEntry(r);
   }
 
-  /** A case's entries in chain order (caseSeq 1, 2, ...). */
+  /**
+   * A case's entries in chain order (caseSeq 1, 2, ...): from its head back through each entry's
+   * previous one. A chain that does not count down to 1 by ones within the case is reported, not
+   * returned in part.
+   */
   caseEntries(caseId: number): EvidenceEntry[] {
-    return (this.s.caseEntries.all(caseId) as EntryRow[]).map(toEntry);
+    const head = this.s.caseHead.get(caseId) as HeadRow | undefined;
+    if (head === undefined) return [];
+    const out: EvidenceEntry[] = [];
+    let idx: number | null = head.idx;
+    for (let seq = head.case_seq; seq >= 1; seq--) {
+      const r: ChainRow | undefined = idx === null ? undefined : (this.s.chainEntry.get(idx) as ChainRow | undefined);
+      const joins = r !== undefined && r.case_id === caseId && r.case_seq === seq && (seq === 1) === (r.case_prev_idx === null);
+      if (!joins || (seq === head.case_seq && !r.leaf_hash.equals(head.leaf_hash))) {
+        throw new HubError('EVIDENCE', `case ${caseId}'s chain of evidence entries is broken at entry ${String(idx)} (place ${seq}): the log is inconsistent`);
+      }
+      out.push(toEntry(r));
+      idx = r.case_prev_idx;
+    }
+    return out.reverse();
   }
 
   document(sha256: string): EvidenceDocument | undefined {
@@ -244,6 +368,17 @@ interface EntryRow {
   leaf_hash: Buffer;
 }
 
+/** An entry read where a case's chain is walked: with the index of the case's previous entry. */
+interface ChainRow extends EntryRow {
+  case_prev_idx: number | null;
+}
+
+interface HeadRow {
+  case_seq: number;
+  idx: number;
+  leaf_hash: Buffer;
+}
+
 interface CheckpointRow {
   tree_size: number;
   root_hash: Buffer;
@@ -270,12 +405,20 @@ function prepare(db: HubDatabase) {
   return {
     size: db.prepare('SELECT coalesce(max(idx) + 1, 0) FROM evidence_entries').pluck(),
     leafHash: db.prepare('SELECT leaf_hash FROM evidence_entries WHERE idx = ?').pluck(),
+    lastEntry: db.prepare('SELECT idx, leaf_hash FROM evidence_entries ORDER BY idx DESC LIMIT 1'),
+    leafRange: db.prepare('SELECT leaf_hash FROM evidence_entries WHERE idx >= ? AND idx < ? ORDER BY idx').pluck(),
     node: db.prepare('SELECT hash FROM evidence_nodes WHERE level = ? AND idx = ?').pluck(),
-    insertEntry: db.prepare(`INSERT INTO evidence_entries (${entryColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertNode: db.prepare('INSERT INTO evidence_nodes (level, idx, hash) VALUES (?, ?, ?)'),
-    caseHead: db.prepare('SELECT leaf_hash, case_seq FROM evidence_entries WHERE case_id = ? ORDER BY case_seq DESC LIMIT 1'),
+    insertEntries: new ManyRows(db, `INSERT INTO evidence_entries (${entryColumns}, case_prev_idx)`, 9),
+    insertNodes: new ManyRows(db, 'INSERT INTO evidence_nodes (level, idx, hash)', 3),
+    upsertHeads: new ManyRows(
+      db,
+      'INSERT INTO evidence_case_heads (case_id, case_seq, idx, leaf_hash)',
+      4,
+      'ON CONFLICT (case_id) DO UPDATE SET case_seq = excluded.case_seq, idx = excluded.idx, leaf_hash = excluded.leaf_hash',
+    ),
+    caseHead: db.prepare('SELECT case_seq, idx, leaf_hash FROM evidence_case_heads WHERE case_id = ?'),
     entry: db.prepare(`SELECT ${entryColumns} FROM evidence_entries WHERE idx = ?`),
-    caseEntries: db.prepare(`SELECT ${entryColumns} FROM evidence_entries WHERE case_id = ? ORDER BY case_seq`),
+    chainEntry: db.prepare(`SELECT ${entryColumns}, case_prev_idx FROM evidence_entries WHERE idx = ?`),
     hasDocument: db.prepare('SELECT 1 FROM evidence_documents WHERE sha256 = ?'),
     insertDocument: db.prepare('INSERT INTO evidence_documents (sha256, media_type, name, bytes, stored_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
     document: db.prepare('SELECT sha256, media_type, name, bytes, stored_ms FROM evidence_documents WHERE sha256 = ?'),

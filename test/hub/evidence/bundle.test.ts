@@ -2,26 +2,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportCaseBundle } from '../../../hub/evidence/bundle-export.js';
 import { PYTHON_CHECK } from '../../../hub/evidence/bundle-page.js';
 import { verifyBundle } from '../../../hub/evidence/bundle-verify.js';
 import { keyIdOf } from '../../../hub/evidence/keys.js';
 import { hubErrorOf } from '../hub-error.js';
-import { evidenceWorld, seedCase, type EvidenceWorld } from './evidence-db.js';
+import { seedCase, type EvidenceWorld, worldsPerTest } from './evidence-db.js';
 
-const worlds: EvidenceWorld[] = [];
-afterEach(() => {
-  for (const w of worlds.splice(0)) {
-    w.db.close();
-    w.dir.cleanup();
-  }
-});
+const world = worldsPerTest();
 
 /** Case 7 exported: entries 1, 3, 5, 7 and the seal (entry 9), the notice and its receipt. */
 function exported(): { w: EvidenceWorld; dir: string; notice: string; receipt: string } {
-  const w = evidenceWorld();
-  worlds.push(w);
+  const w = world();
   const docs = seedCase(w);
   const dir = w.dir.file('case-7');
   exportCaseBundle(w.log, 7, dir);

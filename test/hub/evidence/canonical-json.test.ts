@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../hub/evidence/canonical-json.js';
+import { canonicalJson, canonicalJsonByWriter } from '../../../hub/evidence/canonical-json.js';
 import { hubErrorOf } from '../hub-error.js';
 
 describe('canonical JSON (RFC 8785)', () => {
@@ -82,5 +83,87 @@ describe('canonical JSON (RFC 8785)', () => {
     const shared = { x: 1 };
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
     expect(canonicalJson(Object.assign(Object.create(null) as object, { k: true }))).toBe('{"k":true}');
+  });
+});
+
+/** Keys that objects order apart from the rest, or that an object literal would treat specially. */
+const trickyKey = fc.constantFrom('0', '1', '7', '10', '42', '4294967294', '4294967295', '01', '-1', '1a', '1.5', '__proto__', 'toJSON', 'constructor', '', '\r', 'ö', '€', '😀', '\ufb33');
+const unicodeString = fc.string({ unit: 'binary', maxLength: 12 });
+const jsonKey = fc.oneof(fc.nat({ max: 30 }).map(String), trickyKey, unicodeString, fc.string({ maxLength: 4 }));
+
+/** An own property for every generated key, "__proto__" too, as JSON.parse would make it. */
+function objectOf(entries: ReadonlyArray<readonly [string, unknown]>, nullPrototype: boolean): Record<string, unknown> {
+  const o = (nullPrototype ? Object.create(null) : {}) as Record<string, unknown>;
+  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return o;
+}
+
+const { json } = fc.letrec<{ json: unknown }>((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    unicodeString,
+    fc.array(tie('json'), { maxLength: 5 }),
+    fc.tuple(fc.uniqueArray(fc.tuple(jsonKey, tie('json')), { maxLength: 6, selector: ([k]) => k }), fc.boolean()).map(([entries, bare]) => objectOf(entries, bare)),
+  ),
+}));
+
+/** Also what JSON cannot carry: the fast path must hand each to the writer, which words the refusal. */
+const { almost } = fc.letrec<{ almost: unknown }>((tie) => ({
+  almost: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant(null),
+    fc.double(),
+    fc.string({ unit: fc.oneof(fc.constantFrom('a', '\ud800', '\udc00', '😀'), fc.string({ unit: 'binary', maxLength: 1 })), maxLength: 6 }),
+    fc.constantFrom(undefined, 10n, () => 1, new Date(0), new Map(), Buffer.from('x'), Symbol('s')),
+    fc.array(tie('almost'), { maxLength: 4 }),
+    fc.uniqueArray(fc.tuple(fc.oneof(jsonKey, fc.constantFrom('\ud800', 'k\udfff')), tie('almost')), { maxLength: 5, selector: ([k]) => k }).map((entries) => objectOf(entries, false)),
+  ),
+}));
+
+/** The writer's text, or its refusal's code and message. */
+function outcome(write: (v: unknown) => string, value: unknown): string {
+  try {
+    return write(value);
+  } catch (err) {
+    return `refused ${String((err as { code?: string }).code)}: ${(err as Error).message}`;
+  }
+}
+
+describe('canonical JSON: the fast path against the reference writer', () => {
+  it('writes every JSON value byte for byte as the writer does, index-like keys and unicode included', () => {
+    fc.assert(
+      fc.property(json, (value) => {
+        const text = canonicalJson(value);
+        expect(text).toBe(canonicalJsonByWriter(value));
+        // And it is JSON of the same value (a -0 reads back as 0).
+        expect(canonicalJson(JSON.parse(text))).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses what the writer refuses, with the same message, and writes the rest alike', () => {
+    fc.assert(
+      fc.property(almost, (value) => {
+        expect(outcome(canonicalJson, value)).toBe(outcome(canonicalJsonByWriter, value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves to the writer what the fast path does not handle: index keys, "__proto__", cycles, deep values', () => {
+    const indexKeys = JSON.parse('{"b":1,"10":2,"a":3,"9":4,"1a":5}') as unknown;
+    expect(canonicalJson(indexKeys)).toBe('{"10":2,"1a":5,"9":4,"a":3,"b":1}');
+    expect(canonicalJson(JSON.parse('{"z":{"__proto__":{"x":1}},"a":[]}'))).toBe('{"a":[],"z":{"__proto__":{"x":1}}}');
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 500; i++) deep = i % 2 === 0 ? [deep] : { k: deep };
+    expect(canonicalJson(deep)).toBe(canonicalJsonByWriter(deep));
+    const loop: unknown[] = [];
+    loop.push({ again: loop });
+    expect(hubErrorOf(() => canonicalJson(loop)).message).toBe('cannot write canonical JSON at $[0].again: the value contains itself');
   });
 });

@@ -1,5 +1,5 @@
 import { verify } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openHubDatabase } from '../../../hub/db/database.js';
 import { parseCheckpointText } from '../../../hub/evidence/checkpoint.js';
 import { parseEntryBody } from '../../../hub/evidence/entry-body.js';
@@ -7,20 +7,9 @@ import { EvidenceLog } from '../../../hub/evidence/log.js';
 import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../hub/evidence/merkle.js';
 import { silent } from '../../helpers/temp.js';
 import { hubErrorOf } from '../hub-error.js';
-import { NOTICE_PDF, evidenceWorld, seedCase, type EvidenceWorld } from './evidence-db.js';
+import { NOTICE_PDF, seedCase, type EvidenceWorld, expectProofsMatchDefinition, worldsPerTest } from './evidence-db.js';
 
-const worlds: EvidenceWorld[] = [];
-function world(): EvidenceWorld {
-  const w = evidenceWorld();
-  worlds.push(w);
-  return w;
-}
-afterEach(() => {
-  for (const w of worlds.splice(0)) {
-    w.db.close();
-    w.dir.cleanup();
-  }
-});
+const world = worldsPerTest();
 
 describe('evidence log', () => {
   it('appends canonical entries at the next index, chaining each case\'s entries', () => {
@@ -103,20 +92,26 @@ describe('evidence log', () => {
   it('is append-only in the database itself: UPDATE, DELETE and an out-of-order INSERT are refused', () => {
     const w = world();
     seedCase(w);
+    // 16 entries make the first stored node, the subtree (4, 0).
+    for (let i = 0; i < 8; i++) w.log.append({ kind: 'detection_run', atMs: w.clock.ms, data: i });
     w.log.checkpoint();
+    expect(w.db.prepare('SELECT level, idx FROM evidence_nodes').all()).toEqual([{ level: 4, idx: 0 }]);
     const refused = [
       "UPDATE evidence_entries SET body = '{}' WHERE idx = 1",
+      'UPDATE evidence_entries SET case_prev_idx = NULL WHERE idx = 3',
       'DELETE FROM evidence_entries WHERE idx = 8',
       "UPDATE evidence_documents SET name = 'other.pdf'",
       'DELETE FROM evidence_documents',
-      'UPDATE evidence_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0',
+      'UPDATE evidence_nodes SET hash = zeroblob(32) WHERE level = 4 AND idx = 0',
       'DELETE FROM evidence_nodes',
       'UPDATE evidence_checkpoints SET tree_size = 3',
       'DELETE FROM evidence_checkpoints',
       "INSERT INTO evidence_entries (idx, at_ms, kind, body, leaf_hash) VALUES (20, 0, 'x', '{}', zeroblob(32))",
     ];
     for (const sql of refused) expect(() => w.db.exec(sql), sql).toThrow(/append-only|next index/);
-    expect(w.log.size()).toBe(9);
+    // A case's chain points back, never forward or at itself.
+    expect(() => w.db.prepare("INSERT INTO evidence_entries (idx, at_ms, kind, case_id, case_seq, body, leaf_hash, case_prev_idx) VALUES (17, 0, 'x', 7, 5, '{}', zeroblob(32), 17)").run()).toThrow(/CHECK/);
+    expect(w.log.size()).toBe(17);
     expect(w.log.caseEntries(7)).toHaveLength(4);
   });
 
@@ -164,22 +159,11 @@ describe('evidence log', () => {
       }
     })();
     expect(w.log.size()).toBe(n);
-    // At most n - 1 inner nodes: appending stored only complete subtrees.
-    expect(w.db.prepare('SELECT count(*) FROM evidence_nodes').pluck().get()).toBe(n - [...n.toString(2)].filter((b) => b === '1').length);
-    let seed = 12345;
-    const random = (below: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % below;
-    };
-    for (let k = 0; k < 40; k++) {
-      const size = 1 + random(n);
-      const index = random(size);
-      const root = rootOf(leaves.slice(0, size));
-      expect(w.log.root(size).equals(root)).toBe(true);
-      expect(verifyInclusion(leaves[index]!, index, size, w.log.inclusionProof(index, size), root)).toBe(true);
-      const first = 1 + random(size);
-      expect(verifyConsistency(first, size, w.log.consistencyProof(first, size), rootOf(leaves.slice(0, first)), root)).toBe(true);
-    }
+    // Every complete subtree of 16 or more leaves, and nothing else: the lower levels are read from the leaves.
+    const complete = (level: number): number => Math.floor(n / 2 ** level);
+    expect(w.db.prepare('SELECT count(*) FROM evidence_nodes').pluck().get()).toBe(Array.from({ length: 14 }, (_, k) => complete(k + 4)).reduce((a, b) => a + b));
+    expect(w.db.prepare('SELECT min(level) FROM evidence_nodes').pluck().get()).toBe(4);
+    expectProofsMatchDefinition(w.log, leaves, 40, 12345);
     expect(w.log.root().equals(rootOf(leaves))).toBe(true);
     expect(w.log.caseEntries(1).map((e) => e.caseSeq)).toEqual(Array.from({ length: Math.ceil(n / 97) }, (_, i) => i + 1));
   });
@@ -188,7 +172,7 @@ describe('evidence log', () => {
     const w = world();
     const db = openHubDatabase({ path: w.dir.file('all.sqlite'), logger: silent });
     try {
-      expect(db.prepare("SELECT name FROM schema_migrations WHERE name = 'evidence-1'").pluck().get()).toBe('evidence-1');
+      expect(db.prepare("SELECT name FROM schema_migrations WHERE name LIKE 'evidence-%' ORDER BY name").pluck().all()).toEqual(['evidence-1', 'evidence-2']);
     } finally {
       db.close();
     }

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EMPTY_ROOT,
+  appendToEdge,
   consistencyProof,
   inclusionProof,
   leafHash,
+  leafHashHexOfText,
   nodeHash,
   rootFromNodes,
   rootOf,
@@ -185,6 +188,59 @@ describe('RFC 6962 Merkle tree: properties of random trees', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('RFC 6962 Merkle tree: the hashing shortcuts', () => {
+  const sha256 = (...parts: Uint8Array[]): string => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
+
+  it('hashes text as its UTF-8 bytes, whatever its length and characters', () => {
+    // Long enough to outgrow the first input buffer, more than once.
+    const texts = ['', 'a', '员工 E1004 "旷工"', '😀'.repeat(3000), 'x'.repeat(50_000), `{"text":"${'返岗'.repeat(5000)}"}`, 'short again'];
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'utf8');
+      expect(leafHashHexOfText(text)).toBe(sha256(Buffer.from([0]), bytes));
+      expect(leafHash(bytes).toString('hex')).toBe(sha256(Buffer.from([0]), bytes));
+    }
+  });
+
+  it('hashes nodes of any two inputs, 32-byte hashes or not, and never hands out a shared buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 40 }), fc.uint8Array({ minLength: 0, maxLength: 40 }), (l, r) => {
+        expect(nodeHash(l, r).toString('hex')).toBe(sha256(Buffer.from([1]), l, r));
+      }),
+    );
+    const a = nodeHash(hex(LEAF_HASHES[0]!), hex(LEAF_HASHES[1]!));
+    const b = nodeHash(hex(LEAF_HASHES[2]!), hex(LEAF_HASHES[3]!));
+    expect([a.toString('hex'), b.toString('hex')]).toEqual(LEVEL_1.slice(0, 2));
+  });
+
+  it('keeps the right edge as leaves are appended, naming every complete subtree once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), (n) => {
+        const hashes = distinct(Array.from({ length: n }, (_, i) => Buffer.from([i % 256])));
+        const node = nodesOf(hashes);
+        const edge: Array<Uint8Array | undefined> = [];
+        const completed: string[] = [];
+        hashes.forEach((leaf, i) =>
+          appendToEdge(edge, i, leaf, (level, index, hash) => {
+            expect(hash.equals(node(level, index))).toBe(true);
+            completed.push(`${level}:${index}`);
+          }),
+        );
+        // Every complete subtree of two or more leaves, and nothing else.
+        const expected: string[] = [];
+        for (let level = 1; 2 ** level <= n; level++) for (let i = 0; i < Math.floor(n / 2 ** level); i++) expected.push(`${level}:${i}`);
+        expect([...completed].sort()).toEqual(expected.sort());
+        // The edge holds one hash per set bit of n: the root is those, right to left.
+        const set = edge.flatMap((h, level) => (h === undefined ? [] : [level]));
+        expect(set).toEqual([...n.toString(2)].reverse().flatMap((bit, level) => (bit === '1' ? [level] : [])));
+        let root: Uint8Array | undefined;
+        for (const level of set) root = root === undefined ? edge[level]! : nodeHash(edge[level]!, root);
+        expect(Buffer.from(root!).equals(rootOf(hashes))).toBe(true);
+      }),
+      { numRuns: 100 },
     );
   });
 });
