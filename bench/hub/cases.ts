@@ -9,7 +9,7 @@
  *
  *   node dist/bench/hub/cases.js [--employees N]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,8 @@ export interface CasesBench {
   notices: number;
   evidenceEntries: number;
   peakRssMB: number;
+  /** MB the case engine's runs wrote to storage (WAL frames, checkpoints), from /proc/self/io; null where there is none. */
+  caseRunsWrittenMB: number | null;
 }
 
 export async function benchCases(employees: number): Promise<CasesBench> {
@@ -68,14 +70,18 @@ export async function benchCases(employees: number): Promise<CasesBench> {
     let caseRuns = 0;
     let hrActionsMs = 0;
     let detectionMs = 0;
+    let caseRunsWritten: number | null = 0;
     const tick = (date: LocalDate, minutes: number): void => {
       now = Z.instant(date, minutes);
       reportHealth(db, SITE, now);
       const t0 = performance.now();
       hub.runDetection(now);
+      const w1 = writtenBytes();
       const t1 = performance.now();
       cases.run(now);
       const t2 = performance.now();
+      const w2 = writtenBytes();
+      caseRunsWritten = caseRunsWritten === null || w1 === null || w2 === null ? null : caseRunsWritten + w2 - w1;
       detectionMs += t1 - t0;
       caseRunsMs += t2 - t1;
       caseRuns++;
@@ -101,6 +107,7 @@ export async function benchCases(employees: number): Promise<CasesBench> {
       cases: count('SELECT count(*) FROM cases'), stepsFired: count("SELECT count(*) FROM case_steps WHERE state = 'fired'"),
       messagesQueued: count('SELECT count(*) FROM case_messages'), notices: count('SELECT count(*) FROM case_notices'), evidenceEntries: evidence.size(),
       peakRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+      caseRunsWrittenMB: caseRunsWritten === null ? null : Math.round(caseRunsWritten / 1e6),
     };
   } finally {
     await hub.close();
@@ -124,6 +131,16 @@ function setUp(db: HubDatabase, directory: ReturnType<typeof openModules>['direc
   db.transaction(() => {
     for (let i = 0; i < employees; i++) setAssignment(db, { employee: `E${i}`, pattern: 'office', from: '2026-01-01', to: null });
   })();
+}
+
+/** Bytes this process has written to storage so far (Linux); null where the kernel does not say. */
+function writtenBytes(): number | null {
+  try {
+    const bytes = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1];
+    return bytes === undefined ? null : Number(bytes);
+  } catch {
+    return null;
+  }
 }
 
 function forEachNotice(db: HubDatabase, kind: string, act: (noticeId: number) => void): void {

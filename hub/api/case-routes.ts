@@ -58,7 +58,7 @@ export function caseRoutes(o: CaseRouteOptions): Array<[string, RegExp, CaseHand
     ['GET', /^\/api\/v1\/cases\/(\d+)$/, (_r, _u, [id]) => {
       const c = caseOf(id);
       const notices = cases.store.notices(c.caseId).map(({ html: _html, ...n }) => ({ ...n, mailing: cases.store.mailing(n.noticeId) ?? null }));
-      return { json: { ...c, steps: cases.store.steps(c.caseId), timeline: cases.store.timeline(c.caseId), tasks: cases.store.tasks(c.caseId), messages: cases.store.messages(c.caseId), notices } };
+      return { json: { ...c, steps: cases.store.steps(c.caseId), timeline: cases.timeline(c.caseId), tasks: cases.store.tasks(c.caseId), messages: cases.store.messages(c.caseId), notices } };
     }],
     ['POST', /^\/api\/v1\/cases\/(\d+)\/acknowledge$/, async (r, _u, [id]) => ({ json: cases.acknowledge(caseOf(id).caseId, await parsed(Reply, r)) })],
     ['POST', /^\/api\/v1\/cases\/(\d+)\/close$/, async (r, _u, [id]) => ({ json: cases.closeByHr(caseOf(id).caseId, o.actor(r), (await parsed(Close, r)).note) })],

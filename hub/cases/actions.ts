@@ -2,7 +2,7 @@ import type { Employee } from '../directory/types.js';
 import { formatClock } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { Action, Policy, Recipient } from './policy-schema.js';
-import type { CasePorts, EvidenceData } from './ports.js';
+import type { CasePorts, EvidenceData, EvidenceValue } from './ports.js';
 import type { CaseStore } from './store.js';
 import type { Case } from './types.js';
 
@@ -78,6 +78,7 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
     company: ctx.policy.company,
   });
   const out: ActionRecord[] = [];
+  const recipients: EvidenceValue[] = [];
   for (const role of new Set(roles)) {
     const recipientId = role === 'employee' || role === 'emergency_contact' ? ctx.employee.id : role === 'manager' ? (ctx.employee.managerId ?? undefined) : null;
     if (recipientId === undefined) {
@@ -87,8 +88,10 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
     for (const channel of channels) {
       ctx.store.queueMessage({ caseId: ctx.c.caseId, stepKey: ctx.stepKey, role, recipientId, channel, template, subject: t.subject ?? null, text }, ctx.nowMs);
     }
-    out.push({ action: 'notify', role, recipientId, channels: [...channels], template, text });
+    recipients.push({ role, recipientId });
   }
+  // One record per notification: the text once, then who it went to.
+  if (recipients.length > 0) out.unshift({ action: 'notify', template, channels: [...channels], text, recipients });
   return out;
 }
 

@@ -10,7 +10,8 @@ import type { CaseEvidence, CasePorts } from './ports.js';
 import { CaseStore, type FeedRow } from './store.js';
 import { NoticeDesk } from './notice-desk.js';
 import { CaseRecorder } from './recorder.js';
-import type { Case, CaseChange, CaseNotice, CaseResolution, CaseStep } from './types.js';
+import { caseTimeline } from './timeline.js';
+import type { Case, CaseChange, CaseResolution, CaseStep, TimelineEntry } from './types.js';
 
 export interface CaseEngineOptions {
   db: HubDatabase;
@@ -18,12 +19,16 @@ export interface CaseEngineOptions {
   /** The policy new cases open under (validated). */
   policy: Policy;
   logger: Logger;
-  evidence?: CaseEvidence;
+  evidence: CaseEvidence;
   clock?: () => number;
 }
 
-/** Feed rows and due steps handled per transaction. */
-const BATCH = 500;
+/**
+ * Feed rows and due steps handled per transaction. Their writes are held and made together at the
+ * commit, so a larger batch means fewer statements and fewer commits (each commit rewrites every
+ * page the batch touched: for ten thousand cases, most of the steps' and messages' indexes).
+ */
+const BATCH = 10_000;
 const HOUR_MS = 3_600_000;
 
 /**
@@ -34,13 +39,16 @@ const HOUR_MS = 3_600_000;
  * `advance` fires every step due, checking its guard at that moment. Both write in IMMEDIATE
  * transactions that also move the feed cursor or the step's state, so after a crash or restart
  * nothing is handled twice and nothing is lost, and two hub processes on one database do not
- * both fire a step.
+ * both fire a step. Each transaction handles a batch: the feed rows come with their employees'
+ * cases and the due steps with theirs in one read, leave is looked up once for the batch, and
+ * the writes are held and made together when it commits.
  */
 export class CaseEngine {
   readonly store: CaseStore;
   /** Approvals, registered mail, deliveries and printing of the cases' notices. */
   readonly notices: NoticeDesk;
   private readonly recorder: CaseRecorder;
+  private readonly evidence: CaseEvidence;
   private readonly policies: PolicyVersions;
   private readonly policyId: number;
   private readonly ports: CasePorts;
@@ -52,6 +60,7 @@ export class CaseEngine {
     this.ports = options.ports;
     this.logger = options.logger.child({ component: 'cases' });
     this.clock = options.clock ?? Date.now;
+    this.evidence = options.evidence;
     this.policies = new PolicyVersions(this.store);
     this.policyId = this.policies.register(options.policy, this.clock());
     this.recorder = new CaseRecorder(this.store, options.evidence);
@@ -67,9 +76,14 @@ export class CaseEngine {
   sync(nowMs: number = this.clock()): CaseChange[] {
     const changes: CaseChange[] = [];
     for (;;) {
-      const done = this.store.write('take detection changes', () => {
+      const done = this.write('take detection changes', () => {
         const rows = this.store.feedAfter(this.store.cursor(), BATCH);
-        for (const row of rows) this.take(row, nowMs, changes);
+        // An employee's case as the rows before left it (the read shows it as the batch began).
+        const active = new Map<string, Case | undefined>();
+        for (const row of rows) {
+          const c = active.has(row.employeeId) ? active.get(row.employeeId) : row.activeCase;
+          active.set(row.employeeId, this.take(row, c, nowMs, changes));
+        }
         if (rows.length > 0) this.store.setCursor(rows[rows.length - 1]!.seq);
         return rows.length < BATCH;
       });
@@ -82,13 +96,20 @@ export class CaseEngine {
   /** Fires the steps due by `nowMs`, oldest first, and ends the pauses that ran out. */
   advance(nowMs: number = this.clock()): CaseChange[] {
     const changes: CaseChange[] = [];
-    this.store.write('end reply pauses', () => {
+    this.write('end reply pauses', () => {
       for (const c of this.store.pausesEnded(nowMs)) this.resume(c, nowMs, changes);
     });
     for (;;) {
-      const done = this.store.write('fire due steps', () => {
+      const done = this.write('fire due steps', () => {
         const due = this.store.dueSteps(nowMs, BATCH);
-        for (const step of due) this.fire(step, nowMs, changes);
+        const onLeave = this.ports.onLeave([...new Set(due.map((d) => d.c.employeeId))], nowMs);
+        // One object per case, so a step sees what an earlier one in the batch did to it.
+        const cases = new Map<number, Case>();
+        for (const { row, step, c: read } of due) {
+          let c = cases.get(read.caseId);
+          if (c === undefined) cases.set(read.caseId, (c = read));
+          this.fire(row, step, c, onLeave.has(c.employeeId), nowMs, changes);
+        }
         return due.length < BATCH;
       });
       if (done) break;
@@ -102,7 +123,7 @@ export class CaseEngine {
    * `pauseHours` and HR gets a task; if the case is not resolved by then, the reminders resume.
    */
   acknowledge(caseId: number, reply: { via: string; text: string }, nowMs: number = this.clock()): Case {
-    return this.store.write(`acknowledge case ${caseId}`, () => {
+    return this.write(`acknowledge case ${caseId}`, () => {
       const c = this.activeCase(caseId);
       const policy = this.policies.get(c.policyId);
       const pausedUntil = nowMs + policy.acknowledgement.pauseHours * HOUR_MS;
@@ -115,68 +136,92 @@ export class CaseEngine {
 
   /** HR closes a case (for a reason the hub cannot see, e.g. the employee came back to another site). */
   closeByHr(caseId: number, user: string, note: string, nowMs: number = this.clock()): Case {
-    return this.store.write(`close case ${caseId}`, () => {
+    return this.write(`close case ${caseId}`, () => {
       const c = this.activeCase(caseId);
       this.resolve(c, 'closed_by_hr', `${user}: ${note}`, nowMs, []);
       return this.store.case(caseId)!;
     });
   }
 
-  private take(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
-    const active = this.store.activeCase(row.employeeId);
+  /** What happened to a case, in time order: its evidence entries and its steps' scheduling. */
+  timeline(caseId: number): TimelineEntry[] {
+    return caseTimeline(this.store, this.evidence, caseId);
+  }
+
+  /** One of the engine's transactions: the ports read afresh, the held writes made at the commit. */
+  private write<T>(what: string, work: () => T): T {
+    return this.store.write(what, () => {
+      this.ports.beginRead();
+      try {
+        return work();
+      } finally {
+        this.ports.endRead();
+      }
+    });
+  }
+
+  /** Handles one feed row for the employee's case `c` (undefined: none open); returns the employee's case after it. */
+  private take(row: FeedRow, c: Case | undefined, nowMs: number, changes: CaseChange[]): Case | undefined {
     if (row.source === 'instance') {
-      if (active === undefined || row.date < active.firstDate) return;
-      this.store.countAbsent(active.caseId, row.state === 'absent' ? 1 : -1);
-      this.recorder.record(active, nowMs, row.state === 'absent' ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
-      if (row.state === 'absent') this.checkAbsence(active, row.date, nowMs, changes);
-      return;
+      if (c === undefined || row.date < c.firstDate) return c;
+      const absent = row.state === 'absent';
+      c.absentDays = Math.max(0, c.absentDays + (absent ? 1 : -1));
+      this.store.setAbsentDays(c.caseId, c.absentDays);
+      this.recorder.record(c, nowMs, absent ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
+      if (absent) this.checkAbsence(c, row.date, nowMs, changes);
+      return c;
     }
     if (row.kind !== 'no_show') {
-      if (active !== undefined && row.state === 'open') this.recorder.record(active, nowMs, `${row.kind}_threshold`, null, { date: row.date, eventId: row.eventId });
-      return;
+      if (c !== undefined && row.state === 'open') this.recorder.record(c, nowMs, `${row.kind}_threshold`, null, { date: row.date, eventId: row.eventId });
+      return c;
     }
     if (row.state === 'open') {
-      if (active === undefined) this.open(row, nowMs, changes);
-      else {
-        this.recorder.record(active, nowMs, 'missed_shift', null, { date: row.date, shiftId: row.shiftId, eventId: row.eventId });
-        changes.push({ caseId: active.caseId, employeeId: active.employeeId, change: 'extended', detail: `${row.date} ${row.shiftId}` });
-      }
-      return;
+      if (c === undefined) return this.open(row, nowMs, changes);
+      // The day's no-show is not evidence the case relies on (the day's classification is): the change is reported only.
+      changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'extended', detail: `${row.date} ${row.shiftId}` });
+      return c;
     }
-    if (active === undefined) return;
+    if (c === undefined) return c;
     const reason = row.reason ?? '';
-    if (row.state === 'resolved' && reason.startsWith(PUNCHED_AT)) this.resolve(active, 'returned', reason, nowMs, changes);
+    if (row.state === 'resolved' && reason.startsWith(PUNCHED_AT)) {
+      this.resolve(c, 'returned', reason, nowMs, changes);
+      return undefined;
+    }
     // Excused now (leave approved over today too): the episode is over. A no-show excused or
     // withdrawn for a past day only (leave for that day, a schedule corrected) leaves the case open
     // while the later days are still missed; HR closes it if that is the whole story.
-    else if (this.ports.onLeave(active.employeeId, nowMs)) this.resolve(active, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
-    else this.recorder.record(active, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
+    if (this.ports.onLeave([c.employeeId], nowMs).size > 0) {
+      this.resolve(c, 'leave', reason === '' ? `the no-show of ${row.date} was withdrawn` : reason, nowMs, changes);
+      return undefined;
+    }
+    this.recorder.record(c, nowMs, `no_show_${row.state}`, null, { date: row.date, reason });
+    return c;
   }
 
-  private open(row: FeedRow, nowMs: number, changes: CaseChange[]): void {
+  private open(row: FeedRow, nowMs: number, changes: CaseChange[]): Case | undefined {
     const employee = this.ports.employee(row.employeeId);
     if (employee === undefined) {
       this.logger.warn({ employeeId: row.employeeId }, 'a no-show names an employee the directory does not have; no case opened');
-      return;
+      return undefined;
     }
     const shiftStartMs = this.ports.shiftStartMs(employee, row.date, row.shiftId);
     if (shiftStartMs === undefined) {
       this.logger.warn({ employeeId: row.employeeId, date: row.date, shiftId: row.shiftId }, 'the calendar no longer has the missed shift; no case opened');
-      return;
+      return undefined;
     }
-    const caseId = this.store.insertCase({
-      employeeId: row.employeeId, siteId: employee.site, firstDate: row.date, firstShiftId: row.shiftId, shiftStartMs, policyId: this.policyId, openedAt: nowMs,
-    });
-    if (caseId === undefined) return;
-    const c = this.store.case(caseId)!;
+    const opened = { employeeId: row.employeeId, siteId: employee.site, firstDate: row.date, firstShiftId: row.shiftId, shiftStartMs, policyId: this.policyId, openedAt: nowMs };
+    const caseId = this.store.insertCase(opened);
+    if (caseId === undefined) return undefined;
+    const c: Case = { ...opened, caseId, state: 'open', pausedUntil: null, absentDays: 0, resolution: null, resolutionNote: null, resolvedAt: null };
     const policy = this.policies.get(this.policyId);
     this.recorder.record(c, nowMs, 'opened', null, { date: row.date, shiftId: row.shiftId, shiftStartMs, eventId: row.eventId, policy: { name: policy.name, version: policy.version } });
     changes.push({ caseId, employeeId: c.employeeId, change: 'opened', detail: `${row.date} ${row.shiftId}` });
     for (const step of policy.steps) {
-      if ('afterShiftStart' in step.at) this.recorder.schedule(c, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
+      if ('afterShiftStart' in step.at) this.store.scheduleNew(caseId, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
       else if ('dailyAt' in step.at) this.scheduleDaily(c, step, this.ports.zoneOf(c.siteId).local(nowMs).date, nowMs);
     }
     this.checkAbsence(c, row.date, nowMs, changes);
+    return c;
   }
 
   /**
@@ -198,31 +243,23 @@ export class CaseEngine {
     }
   }
 
-  /** The daily step's next occurrence: `HH:MM` on the day after `after`. */
+  /** The daily step's next occurrence: `HH:MM` on the day after `after` (a key the case cannot have yet). */
   private scheduleDaily(c: Case, step: Step, after: LocalDate, nowMs: number): void {
     if (!('dailyAt' in step.at)) return;
     const day = addDays(after, 1);
-    this.recorder.schedule(c, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
+    this.store.scheduleNew(c.caseId, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
   }
 
-  private schedule(c: Case, stepKey: string, stepId: string, dueMs: number, nowMs: number): boolean {
-    const added = this.store.schedule(c.caseId, stepKey, stepId, dueMs);
-    if (added) this.store.addTimeline(c.caseId, nowMs, 'step_scheduled', stepKey, { dueMs });
-    return added;
-  }
-
-  private fire(step: CaseStep, nowMs: number, changes: CaseChange[]): void {
-    const c = this.store.case(step.caseId)!;
+  private fire(row: number, step: CaseStep, c: Case, onLeave: boolean, nowMs: number, changes: CaseChange[]): void {
     const policy = this.policies.get(c.policyId);
     const def = policy.steps.find((s) => s.id === step.stepId);
     const skip = (why: string): void => {
-      if (!this.store.settle(c.caseId, step.stepKey, 'skipped', nowMs, why)) return;
-      this.recorder.record(c, nowMs, 'step_skipped', step.stepKey, { reason: why });
+      this.store.settle(row, 'skipped', nowMs, why);
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_skipped', stepKey: step.stepKey, detail: why });
     };
     if (def === undefined) return skip(`policy ${policy.name} v${policy.version} has no step ${step.stepId}`);
     if (c.state === 'resolved') {
-      this.store.settle(c.caseId, step.stepKey, 'cancelled', nowMs, 'the case was resolved');
+      this.store.settle(row, 'cancelled', nowMs, 'the case was resolved');
       return;
     }
     const employee = this.ports.employee(c.employeeId);
@@ -233,13 +270,14 @@ export class CaseEngine {
       this.resolve(c, 'employment_ended', employee === undefined ? 'no longer in the directory' : `employment ended ${employee.endDate}`, nowMs, changes);
       return;
     }
-    if (this.ports.onLeave(c.employeeId, nowMs)) {
+    if (onLeave) {
       this.resolve(c, 'leave', 'approved leave covers this time', nowMs, changes);
       return;
     }
     if ('dailyAt' in def.at && !this.ports.worksOn(employee, today)) skip(`${today} is not a working day of the employee`);
     else if (def.guard.includes('not_acknowledged') && c.state === 'acknowledged') skip(`paused: the employee replied (until ${z.format(c.pausedUntil ?? nowMs)})`);
-    else if (this.store.settle(c.caseId, step.stepKey, 'fired', nowMs)) {
+    else {
+      this.store.settle(row, 'fired', nowMs);
       const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs }, def.actions);
       this.recorder.record(c, nowMs, 'step_fired', step.stepKey, { step: def.id, title: def.title, dueMs: step.dueMs, approval: def.approval ?? null, actions: records });
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_fired', stepKey: step.stepKey });
@@ -253,8 +291,10 @@ export class CaseEngine {
     changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resumed' });
   }
 
+  /** Resolves the case in the database and in `c`, which the rest of the batch goes on seeing. */
   private resolve(c: Case, resolution: CaseResolution, note: string, nowMs: number, changes: CaseChange[]): void {
     this.store.setState(c.caseId, 'resolved', nowMs, { resolution, note });
+    Object.assign(c, { state: 'resolved', pausedUntil: null, resolution, resolutionNote: note, resolvedAt: nowMs });
     const cancelled = this.store.cancelSteps(c.caseId, nowMs, `case resolved: ${resolution}`);
     this.recorder.record(c, nowMs, 'resolved', null, { resolution, note, stepsCancelled: cancelled });
     changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'resolved', detail: `${resolution}: ${note}` });

@@ -52,7 +52,7 @@ export class NoticeDesk {
       const html = this.write(c, n, nowMs);
       const sha = this.recorder.document(Buffer.from(html, 'utf8'), 'text/html', `${fileName(n)}-case-${c.caseId}.html`);
       this.store.moveNotice(noticeId, ['draft'], 'approved', nowMs, { approvedBy: user, html, htmlSha256: sha });
-      this.recorder.record(c, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user, html: sha }, sha === null ? [] : [sha]);
+      this.recorder.record(c, nowMs, 'notice_approved', n.stepKey, { noticeId, kind: n.kind, approvedBy: user, html: sha }, [sha]);
       return this.store.notice(noticeId)!;
     });
   }
@@ -151,7 +151,7 @@ export class NoticeDesk {
         const at = nowMs();
         const c = this.store.case(n.caseId)!;
         const sha = this.recorder.document(pdf, 'application/pdf', `${fileName(n)}-case-${c.caseId}.pdf`);
-        if (sha === null || !this.store.setNoticePdf(n.noticeId, sha, at)) return;
+        if (!this.store.setNoticePdf(n.noticeId, sha, at)) return;
         this.recorder.record(c, at, 'notice_printed', n.stepKey, { noticeId: n.noticeId, kind: n.kind, html: n.htmlSha256, pdf: sha }, [sha]);
         printed++;
       });

@@ -14,6 +14,13 @@ export interface AbsenceCounts {
 
 /** What the case engine reads from the rest of the hub. */
 export interface CasePorts {
+  /**
+   * Called at the start of each of the engine's transactions, `endRead` at its end: in between the
+   * ports may answer from what they read before without checking it is still current (the
+   * directory, say). Outside, every answer must be current.
+   */
+  beginRead(): void;
+  endRead(): void;
   employee(employeeId: string): Employee | undefined;
   zoneOf(siteId: string): Zone;
   /** The scheduled start of an employee's shift instance; undefined when the calendar has none. */
@@ -23,15 +30,29 @@ export interface CasePorts {
   worksOn(employee: Employee, date: LocalDate): boolean;
   /** The day of the month by which the site's city takes leavers off that month's social insurance; undefined: not configured. */
   socialInsuranceCutoffDay(siteId: string): number | undefined;
-  /** Approved leave covers this instant. */
-  onLeave(employeeId: string, atMs: number): boolean;
+  /** Of `employeeIds`, those whom approved leave covers at this instant. */
+  onLeave(employeeIds: readonly string[], atMs: number): Set<string>;
 }
 
-/** Where the engine records the facts a case relies on (the evidence log). */
+/** A fact about a case, as the evidence log takes it. */
+export interface CaseFact {
+  kind: string;
+  caseId: number;
+  employeeId: string;
+  atMs: number;
+  data: EvidenceData;
+  documents?: readonly string[];
+}
+
+/** Where the engine records the facts a case relies on (the evidence log), and reads them back. */
 export interface CaseEvidence {
-  append(fact: { kind: string; caseId: number; employeeId: string; atMs: number; data: EvidenceData; documents?: readonly string[] }): unknown;
+  append(fact: CaseFact): unknown;
+  /** Appends the facts in order, in one transaction. */
+  appendMany(facts: readonly CaseFact[]): unknown;
   /** Stores a document once by content; returns its SHA-256 (hex). */
   storeDocument(bytes: Buffer, mediaType: string, name: string): string;
+  /** A case's entries in chain order. */
+  caseEntries(caseId: number): ReadonlyArray<{ atMs: number; kind: string; body: string }>;
 }
 
 export type EvidenceValue = string | number | boolean | null | EvidenceValue[] | { [key: string]: EvidenceValue };

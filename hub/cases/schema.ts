@@ -11,7 +11,11 @@ import type { Migration } from '../db/migration.js';
  * - `case_steps`: the durable timers. One row per (case, step key) — a daily step has one key per
  *   day — so a step fires at most once, whatever restarts or second hub processes do: firing is
  *   an UPDATE from `scheduled` to `fired` in the transaction that records what the step did.
- * - `case_timeline`: what happened to a case, in order, for HR.
+ * - `case_timeline` (until cases-2): what happened to a case, in order, for HR. It repeated the
+ *   case's entries in the evidence log line for line; since cases-2 the timeline is read from
+ *   the evidence log and the steps (timeline.ts), and `case_steps.scheduled_at` says when each
+ *   step was scheduled. Since cases-2 `case_steps` is a rowid table in the order steps were
+ *   scheduled, with (case_id, step_key) unique beside it.
  * - `case_tasks`, `case_messages` (the outbox of notifications, one row per recipient and
  *   channel) and `case_notices` (legal documents: drafted from the facts, rendered to HTML when
  *   an HR user approves them, printed to PDF after; both kept in the evidence log by SHA-256),
@@ -183,6 +187,32 @@ export const CASES_MIGRATIONS: readonly Migration[] = [
         INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
         VALUES ('instance', OLD.employee_id, 'absent', OLD.date, OLD.shift_id, 'removed');
       END;
+    `,
+  },
+  {
+    // case_steps becomes a rowid table: rows in the order they were scheduled, so a run's new steps
+    // and the ones it settles sit on a few adjacent pages; keyed by (case_id, step_key), a run
+    // touching ten thousand cases rewrote nearly every page of the table at each commit.
+    name: 'cases-2',
+    sql: `
+      DROP TABLE case_timeline;
+      CREATE TABLE case_steps_2 (
+        step_row     INTEGER PRIMARY KEY,
+        case_id      INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key     TEXT    NOT NULL,
+        step_id      TEXT    NOT NULL,
+        due_ms       INTEGER NOT NULL,
+        state        TEXT    NOT NULL CHECK (state = 'scheduled' OR state = 'fired' OR state = 'skipped' OR state = 'cancelled'),
+        outcome      TEXT,
+        fired_at     INTEGER,
+        scheduled_at INTEGER,
+        UNIQUE (case_id, step_key)
+      ) STRICT;
+      INSERT INTO case_steps_2 (case_id, step_key, step_id, due_ms, state, outcome, fired_at)
+        SELECT case_id, step_key, step_id, due_ms, state, outcome, fired_at FROM case_steps ORDER BY due_ms, case_id, step_key;
+      DROP TABLE case_steps;
+      ALTER TABLE case_steps_2 RENAME TO case_steps;
+      CREATE INDEX case_steps_due ON case_steps (due_ms, case_id) WHERE state = 'scheduled';
     `,
   },
 ];

@@ -1,9 +1,11 @@
 import { writeImmediate, type HubDatabase } from '../db/database.js';
+import { HeldWrites, WriteScope } from '../db/held-writes.js';
+import { ManyRows } from '../db/insert-rows.js';
 import type { LocalDate } from '../time/local-date.js';
 import type { NoticeKind } from './policy-schema.js';
-import type { Case, CaseMessage, CaseNotice, CaseResolution, CaseState, CaseStep, CaseTask, NoticeFacts, NoticeState, TimelineEntry } from './types.js';
+import type { Case, CaseMessage, CaseNotice, CaseResolution, CaseState, CaseStep, CaseTask, NoticeFacts, NoticeState } from './types.js';
 
-/** One row of detection's change feed (schema.ts). */
+/** One row of detection's change feed (schema.ts), with the employee's case not resolved when it was read. */
 export interface FeedRow {
   seq: number;
   source: 'event' | 'instance';
@@ -16,19 +18,62 @@ export interface FeedRow {
   state: string;
   eventId: number | null;
   reason: string | null;
+  activeCase: Case | undefined;
 }
 
-/** The cases tables' statements, prepared once per connection. */
+/** A step due, with its row and its case as stored when it was read. */
+export interface DueStep {
+  row: number;
+  step: CaseStep;
+  c: Case;
+}
+
+/** A held step's key in `heldStepKeys`. */
+const heldKey = (caseId: number, stepKey: string): string => `${caseId}\t${stepKey}`;
+
+/**
+ * The cases tables' statements, prepared once per connection. The writes a run makes by the
+ * thousand (steps scheduled and settled, messages queued, absent-day counts) are held and written
+ * together when the transaction commits (`write`); the rest go straight to the database.
+ */
 export class CaseStore {
+  /** The held writes of this connection: registered first, flushed first (the recorder adds its facts after). */
+  readonly scope = new WriteScope();
   private readonly s: ReturnType<typeof prepare>;
+  private readonly heldSteps: HeldWrites<[number, string, string, number, number]>;
+  /** `caseId\tstepKey` of the held steps. */
+  private readonly heldStepKeys = new Set<string>();
+  private readonly heldSettles: HeldWrites<[number, string, number, string | null]>;
+  private readonly heldAbsentDays: HeldWrites<[number, number]>;
+  /** Rows of case_messages as inserted, held (a million in a month at 10,000 cases: no object each). */
+  private readonly heldMessages: HeldWrites<unknown[]>;
 
   constructor(readonly db: HubDatabase) {
     this.s = prepare(db);
+    const steps = new ManyRows(db, 'INSERT OR IGNORE INTO case_steps (case_id, step_key, step_id, due_ms, scheduled_at, state)', 6);
+    this.heldSteps = new HeldWrites(
+      this.scope,
+      (rows) => {
+        this.heldStepKeys.clear();
+        steps.insertAll(rows.map((r) => [...r, 'scheduled']));
+      },
+      (remaining) => {
+        this.heldStepKeys.clear();
+        for (const [caseId, key] of remaining) this.heldStepKeys.add(heldKey(caseId, key));
+      },
+    );
+    this.heldSettles = new HeldWrites(this.scope, (rows) => this.s.settleSteps.run(JSON.stringify(rows)));
+    this.heldAbsentDays = new HeldWrites(this.scope, (rows) => this.s.setAbsentDays.run(JSON.stringify([...new Map(rows)])));
+    const messages = new ManyRows(db, 'INSERT INTO case_messages (case_id, step_key, role, recipient_id, channel, template, subject, text, state, next_try_ms, created_at, updated_at)', 12);
+    this.heldMessages = new HeldWrites(this.scope, (rows) => messages.insertAll(rows));
   }
 
-  /** Runs `work` in one IMMEDIATE transaction; a database failure becomes HubError('STORE') naming `what`. */
+  /**
+   * Runs `work` in one IMMEDIATE transaction (a savepoint inside another) and writes what it held
+   * before the commit; a database failure becomes HubError('STORE') naming `what`.
+   */
   write<T>(what: string, work: () => T): T {
-    return writeImmediate(this.db, 'cases', what, work);
+    return writeImmediate(this.db, 'cases', what, () => this.scope.run(work));
   }
 
   policyId(name: string, version: number): { policyId: number; sha256: string } | undefined {
@@ -54,12 +99,12 @@ export class CaseStore {
   }
 
   cases(state?: CaseState): Case[] {
-    return (this.s.cases.all({ state: state ?? null }) as CaseRow[]).map(toCase);
+    return (this.s.cases.all({ state: state ?? null }) as CaseRow[]).map((r) => toCase(r));
   }
 
   /** Cases acknowledged whose pause ended by `nowMs`. */
   pausesEnded(nowMs: number): Case[] {
-    return (this.s.pausesEnded.all(nowMs) as CaseRow[]).map(toCase);
+    return (this.s.pausesEnded.all(nowMs) as CaseRow[]).map((r) => toCase(r));
   }
 
   /** Inserts a case unless that episode (employee, first shift) exists; returns its id or undefined. */
@@ -75,45 +120,58 @@ export class CaseStore {
     });
   }
 
-  /** Adds `delta` to the episode's absent days. */
-  countAbsent(caseId: number, delta: number): void {
-    this.s.countAbsent.run(delta, caseId);
+  /** Sets the episode's absent days (held: written with the transaction). */
+  setAbsentDays(caseId: number, days: number): void {
+    this.heldAbsentDays.hold([caseId, days]);
   }
 
-  /** Whether the case has that step (in any state). */
+  /** Whether the case has that step (in any state), held or stored. */
   hasStep(caseId: number, stepKey: string): boolean {
-    return this.s.hasStep.get(caseId, stepKey) !== undefined;
+    return this.heldStepKeys.has(heldKey(caseId, stepKey)) || this.s.hasStep.get(caseId, stepKey) !== undefined;
   }
 
   /** Schedules a step unless the case already has that key (whatever its state); true when added. */
-  schedule(caseId: number, stepKey: string, stepId: string, dueMs: number): boolean {
-    return this.s.insertStep.run(caseId, stepKey, stepId, dueMs).changes === 1;
+  schedule(caseId: number, stepKey: string, stepId: string, dueMs: number, atMs: number): boolean {
+    if (this.hasStep(caseId, stepKey)) return false;
+    this.scheduleNew(caseId, stepKey, stepId, dueMs, atMs);
+    return true;
   }
 
-  /** Moves a scheduled step to fired, skipped or cancelled; false when it was not scheduled any more. */
-  settle(caseId: number, stepKey: string, state: Exclude<CaseStep['state'], 'scheduled'>, atMs: number, outcome: string | null = null): boolean {
-    return this.s.settleStep.run({ caseId, stepKey, state, atMs, outcome }).changes === 1;
+  /** Schedules a step whose key the case cannot have yet (the next day of a daily step); held, and ignored if it exists after all. */
+  scheduleNew(caseId: number, stepKey: string, stepId: string, dueMs: number, atMs: number): void {
+    this.heldSteps.hold([caseId, stepKey, stepId, dueMs, atMs]);
+    this.heldStepKeys.add(heldKey(caseId, stepKey));
   }
 
-  /** Cancels every step still scheduled for a case. */
+  /**
+   * Moves a step read as due in this transaction (its row) to fired, skipped or cancelled (held;
+   * a step no longer scheduled when it is written, e.g. cancelled by its case's resolution, stays).
+   */
+  settle(row: number, state: Exclude<CaseStep['state'], 'scheduled'>, atMs: number, outcome: string | null = null): void {
+    this.heldSettles.hold([row, state, atMs, outcome]);
+  }
+
+  /** Cancels every step still scheduled for a case, held ones included. */
   cancelSteps(caseId: number, atMs: number, outcome: string): number {
+    this.flushSteps();
     return this.s.cancelSteps.run({ caseId, atMs, outcome }).changes;
   }
 
-  dueSteps(nowMs: number, limit: number): CaseStep[] {
-    return (this.s.dueSteps.all(nowMs, limit) as StepRow[]).map(toStep);
+  /** Up to `limit` steps due by `nowMs`, oldest first, each with its case. */
+  dueSteps(nowMs: number, limit: number): DueStep[] {
+    this.flushSteps();
+    return (this.s.dueSteps.all(nowMs, limit) as Array<StepRow & CaseRow & { stepRow: number }>).map((r) => ({ row: r.stepRow, step: toStep(r), c: toCase(r) }));
   }
 
   steps(caseId: number): CaseStep[] {
+    this.flushSteps();
     return (this.s.steps.all(caseId) as StepRow[]).map(toStep);
   }
 
-  addTimeline(caseId: number, atMs: number, kind: string, stepKey: string | null, detail: Record<string, unknown>): void {
-    this.s.addTimeline.run(caseId, atMs, kind, stepKey, JSON.stringify(detail));
-  }
-
-  timeline(caseId: number): TimelineEntry[] {
-    return (this.s.timeline.all(caseId) as Array<{ caseId: number; atMs: number; kind: string; stepKey: string | null; detail: string }>).map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  /** Writes the held steps and settlements now, for a statement that reads or changes steps. */
+  private flushSteps(): void {
+    this.heldSteps.flush();
+    this.heldSettles.flush();
   }
 
   addTask(caseId: number, stepKey: string, title: string, dueMs: number | null, atMs: number): void {
@@ -124,11 +182,13 @@ export class CaseStore {
     return this.s.tasks.all({ caseId: caseId ?? null }) as CaseTask[];
   }
 
-  queueMessage(m: Omit<CaseMessage, 'messageId' | 'state'>, atMs: number): boolean {
-    return this.s.queueMessage.run({ ...m, atMs }).changes === 1;
+  /** Queues a message in the outbox (held: written with the transaction). */
+  queueMessage(m: Omit<CaseMessage, 'messageId' | 'state'>, atMs: number): void {
+    this.heldMessages.hold([m.caseId, m.stepKey, m.role, m.recipientId, m.channel, m.template, m.subject, m.text, 'queued', atMs, atMs, atMs]);
   }
 
   messages(caseId: number): CaseMessage[] {
+    this.heldMessages.flush();
     return this.s.messages.all(caseId) as CaseMessage[];
   }
 
@@ -174,9 +234,13 @@ export class CaseStore {
     return this.s.setNoticePdf.run(sha256, atMs, noticeId).changes === 1;
   }
 
-  /** Detection's changes after `seq`, oldest first. */
+  /** Detection's changes after `seq`, oldest first, each with its employee's case not resolved. */
   feedAfter(seq: number, limit: number): FeedRow[] {
-    return this.s.feed.all(seq, limit) as FeedRow[];
+    // The case's columns come from a LEFT JOIN: null when the employee has no case open.
+    return (this.s.feed.all(seq, limit) as Array<Omit<FeedRow, 'activeCase'> & Omit<CaseRow, 'state'> & { feedEmployeeId: string; caseId: number | null; caseState: CaseState }>).map((r) => ({
+      seq: r.seq, source: r.source, employeeId: r.feedEmployeeId, kind: r.kind, date: r.date, shiftId: r.shiftId, state: r.state, eventId: r.eventId, reason: r.reason,
+      activeCase: r.caseId === null ? undefined : toCase(r as unknown as CaseRow, r.caseState),
+    }));
   }
 
   cursor(): number {
@@ -189,17 +253,27 @@ export class CaseStore {
 }
 
 type CaseRow = Omit<Case, 'state' | 'resolution'> & { state: CaseState; resolution: CaseResolution | null };
-type StepRow = CaseStep;
+type StepRow = Omit<CaseStep, 'state'> & { stepState: CaseStep['state'] };
 type NoticeRow = Omit<CaseNotice, 'deliver' | 'facts'> & { deliver: string; facts: string };
 
-const toCase = (r: CaseRow): Case => ({ ...r });
-const toStep = (r: StepRow): CaseStep => ({ ...r });
+const toCase = (r: CaseRow, state: CaseState = r.state): Case => ({
+  caseId: r.caseId, employeeId: r.employeeId, siteId: r.siteId, firstDate: r.firstDate, firstShiftId: r.firstShiftId, shiftStartMs: r.shiftStartMs, policyId: r.policyId,
+  state, pausedUntil: r.pausedUntil, absentDays: r.absentDays, resolution: r.resolution, resolutionNote: r.resolutionNote, openedAt: r.openedAt, resolvedAt: r.resolvedAt,
+});
+const toStep = (r: StepRow): CaseStep => ({
+  caseId: r.caseId, stepKey: r.stepKey, stepId: r.stepId, dueMs: r.dueMs, state: r.stepState, outcome: r.outcome, firedAt: r.firedAt, scheduledAt: r.scheduledAt,
+});
 const toNotice = (r: NoticeRow): CaseNotice => ({ ...r, deliver: JSON.parse(r.deliver) as string[], facts: JSON.parse(r.facts) as NoticeFacts });
 
-const CASE_COLUMNS = `case_id AS caseId, employee_id AS employeeId, site_id AS siteId, first_date AS firstDate, first_shift_id AS firstShiftId,
-  shift_start_ms AS shiftStartMs, policy_id AS policyId, state, paused_until AS pausedUntil, absent_days AS absentDays, resolution, resolution_note AS resolutionNote,
-  opened_at AS openedAt, resolved_at AS resolvedAt`;
-const STEP_COLUMNS = 'case_id AS caseId, step_key AS stepKey, step_id AS stepId, due_ms AS dueMs, state, outcome, fired_at AS firedAt';
+/** The cases columns as Case fields, of table alias `t` (`t.` prefix) and with the case's state named `stateAs`. */
+const caseColumns = (t = '', stateAs = 'state'): string =>
+  `${t}case_id AS caseId, ${t}employee_id AS employeeId, ${t}site_id AS siteId, ${t}first_date AS firstDate, ${t}first_shift_id AS firstShiftId,
+  ${t}shift_start_ms AS shiftStartMs, ${t}policy_id AS policyId, ${t}state AS ${stateAs}, ${t}paused_until AS pausedUntil, ${t}absent_days AS absentDays,
+  ${t}resolution, ${t}resolution_note AS resolutionNote, ${t}opened_at AS openedAt, ${t}resolved_at AS resolvedAt`;
+const CASE_COLUMNS = caseColumns();
+const stepColumns = (t = ''): string =>
+  `${t}step_key AS stepKey, ${t}step_id AS stepId, ${t}due_ms AS dueMs, ${t}state AS stepState, ${t}outcome, ${t}fired_at AS firedAt, ${t}scheduled_at AS scheduledAt`;
+const STEP_COLUMNS = `case_id AS caseId, ${stepColumns()}`;
 const NOTICE_COLUMNS = `notice_id AS noticeId, case_id AS caseId, step_key AS stepKey, kind, state, deliver, deadline_days AS deadlineDays, facts,
   approved_by AS approvedBy, approved_at AS approvedAt, delivered_date AS deliveredDate, html, html_sha256 AS htmlSha256, pdf_sha256 AS pdfSha256`;
 
@@ -216,19 +290,18 @@ function prepare(db: HubDatabase) {
       VALUES (@employeeId, @siteId, @firstDate, @firstShiftId, @shiftStartMs, @policyId, 'open', @openedAt, @updatedAt)`),
     setState: db.prepare(`UPDATE cases SET state = @state, paused_until = @pausedUntil, resolution = @resolution, resolution_note = @note,
       resolved_at = @resolvedAt, updated_at = @atMs WHERE case_id = @caseId`),
-    countAbsent: db.prepare('UPDATE cases SET absent_days = max(0, absent_days + ?) WHERE case_id = ?'),
+    // [[caseId, days], ...]
+    setAbsentDays: db.prepare('UPDATE cases SET absent_days = j.value ->> 1 FROM json_each(?) AS j WHERE cases.case_id = j.value ->> 0'),
     hasStep: db.prepare('SELECT 1 FROM case_steps WHERE case_id = ? AND step_key = ?').pluck(),
-    insertStep: db.prepare("INSERT OR IGNORE INTO case_steps (case_id, step_key, step_id, due_ms, state) VALUES (?, ?, ?, ?, 'scheduled')"),
-    settleStep: db.prepare("UPDATE case_steps SET state = @state, fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND step_key = @stepKey AND state = 'scheduled'"),
+    // [[row, state, atMs, outcome], ...]
+    settleSteps: db.prepare(`UPDATE case_steps SET state = j.value ->> 1, fired_at = j.value ->> 2, outcome = j.value ->> 3 FROM json_each(?) AS j
+      WHERE case_steps.step_row = j.value ->> 0 AND case_steps.state = 'scheduled'`),
     cancelSteps: db.prepare("UPDATE case_steps SET state = 'cancelled', fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND state = 'scheduled'"),
-    dueSteps: db.prepare(`SELECT ${STEP_COLUMNS} FROM case_steps WHERE state = 'scheduled' AND due_ms <= ? ORDER BY due_ms, case_id, step_key LIMIT ?`),
+    dueSteps: db.prepare(`SELECT s.step_row AS stepRow, ${stepColumns('s.')}, ${caseColumns('c.')}
+      FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.state = 'scheduled' AND s.due_ms <= ? ORDER BY s.due_ms, s.case_id, s.step_key LIMIT ?`),
     steps: db.prepare(`SELECT ${STEP_COLUMNS} FROM case_steps WHERE case_id = ? ORDER BY due_ms, step_key`),
-    addTimeline: db.prepare('INSERT INTO case_timeline (case_id, at_ms, kind, step_key, detail) VALUES (?, ?, ?, ?, ?)'),
-    timeline: db.prepare('SELECT case_id AS caseId, at_ms AS atMs, kind, step_key AS stepKey, detail FROM case_timeline WHERE case_id = ? ORDER BY entry_id'),
     addTask: db.prepare("INSERT OR IGNORE INTO case_tasks (case_id, step_key, title, due_ms, state, created_at) VALUES (?, ?, ?, ?, 'open', ?)"),
     tasks: db.prepare("SELECT task_id AS taskId, case_id AS caseId, step_key AS stepKey, title, due_ms AS dueMs, state FROM case_tasks WHERE @caseId IS NULL OR case_id = @caseId ORDER BY task_id"),
-    queueMessage: db.prepare(`INSERT OR IGNORE INTO case_messages (case_id, step_key, role, recipient_id, channel, template, subject, text, state, next_try_ms, created_at, updated_at)
-      VALUES (@caseId, @stepKey, @role, @recipientId, @channel, @template, @subject, @text, 'queued', @atMs, @atMs, @atMs)`),
     messages: db.prepare(`SELECT message_id AS messageId, case_id AS caseId, step_key AS stepKey, role, recipient_id AS recipientId, channel, template, subject, text, state
       FROM case_messages WHERE case_id = ? ORDER BY message_id`),
     draftNotice: db.prepare(`INSERT OR IGNORE INTO case_notices (case_id, step_key, kind, state, deliver, deadline_days, facts, created_at, updated_at)
@@ -245,8 +318,9 @@ function prepare(db: HubDatabase) {
     mailing: db.prepare('SELECT carrier, tracking_number AS trackingNumber, address, sent_date AS sentDate FROM case_mailings WHERE notice_id = ?'),
     noticesToPrint: db.prepare(`SELECT ${NOTICE_COLUMNS} FROM case_notices WHERE html IS NOT NULL AND pdf_sha256 IS NULL ORDER BY notice_id`),
     setNoticePdf: db.prepare('UPDATE case_notices SET pdf_sha256 = ?, updated_at = ? WHERE notice_id = ? AND pdf_sha256 IS NULL'),
-    feed: db.prepare(`SELECT seq, source, employee_id AS employeeId, kind, date, shift_id AS shiftId, state, event_id AS eventId, reason
-      FROM case_feed WHERE seq > ? ORDER BY seq LIMIT ?`),
+    feed: db.prepare(`SELECT f.seq, f.source, f.employee_id AS feedEmployeeId, f.kind, f.date, f.shift_id AS shiftId, f.state, f.event_id AS eventId, f.reason,
+        ${caseColumns('c.', 'caseState')}
+      FROM case_feed f LEFT JOIN cases c ON c.employee_id = f.employee_id AND c.state <> 'resolved' WHERE f.seq > ? ORDER BY f.seq LIMIT ?`),
     cursor: db.prepare('SELECT feed_seq FROM case_cursor WHERE id = 1').pluck(),
     setCursor: db.prepare('UPDATE case_cursor SET feed_seq = ? WHERE id = 1'),
   };

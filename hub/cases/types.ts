@@ -37,7 +37,10 @@ export interface CaseStep {
   state: StepState;
   /** Why it was skipped or cancelled. */
   outcome: string | null;
+  /** When it was fired, skipped or cancelled. */
   firedAt: number | null;
+  /** When it was scheduled (null for steps scheduled before the hub kept this). */
+  scheduledAt: number | null;
 }
 
 export interface TimelineEntry {

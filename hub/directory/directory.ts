@@ -87,6 +87,11 @@ export class Directory {
     return this.reader.getEmployee(id);
   }
 
+  /** A counter that moves with every change to the directory (by triggers, from any process): what a cache of employees checks. */
+  revision(): number {
+    return this.reader.revision();
+  }
+
   /** Core fields of every employee matching the filter, by id, in one query. */
   listEmployees(filter: EmployeeFilter = {}): EmployeeSummary[] {
     return this.reader.listEmployees(filter);

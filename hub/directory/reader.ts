@@ -50,6 +50,7 @@ export class DirectoryReader implements DirectoryState {
   private readonly period: Statement<[string], { hire_date: string; end_date: string | null }>;
   private readonly allPeriods: Statement<[], { id: string; hire_date: string; end_date: string | null }>;
   private readonly allTerminals: Statement<[], { employee_id: string; site: string; user_id: string }>;
+  private readonly revisionNow: Statement<[], number>;
 
   constructor(db: HubDatabase) {
     this.employee = db.prepare('SELECT * FROM directory_employees WHERE id = ?');
@@ -73,6 +74,12 @@ export class DirectoryReader implements DirectoryState {
     this.period = db.prepare('SELECT hire_date, end_date FROM directory_employees WHERE id = ?');
     this.allPeriods = db.prepare('SELECT id, hire_date, end_date FROM directory_employees');
     this.allTerminals = db.prepare('SELECT employee_id, site, user_id FROM directory_terminal_users');
+    this.revisionNow = db.prepare<[], number>('SELECT revision FROM directory_revision WHERE id = 1').pluck();
+  }
+
+  /** A counter that moves with every change to the directory, from any process. */
+  revision(): number {
+    return this.revisionNow.get() ?? 0;
   }
 
   getEmployee(id: string): Employee | undefined {

@@ -16,10 +16,18 @@ export interface CaseSite {
   socialInsuranceCutoffDay?: number;
 }
 
-/** The case engine's view of the hub: the directory, the calendar, detection's counts and leave. */
+/**
+ * The case engine's view of the hub: the directory, the calendar, detection's counts and leave.
+ * Employees read are kept until the directory's revision moves (checked once per engine
+ * transaction): a run firing ten thousand steps reads each employee and manager once.
+ */
 export class HubCasePorts implements CasePorts {
   private readonly zones: Map<string, Zone>;
   private readonly cutoffDays: Map<string, number>;
+  private readonly employees = new Map<string, Employee | undefined>();
+  private revision = -1;
+  /** Between beginRead and endRead the revision is not checked again. */
+  private reading = false;
 
   constructor(
     private readonly modules: HubModules,
@@ -33,8 +41,28 @@ export class HubCasePorts implements CasePorts {
     return this.cutoffDays.get(siteId);
   }
 
+  beginRead(): void {
+    this.checkRevision();
+    this.reading = true;
+  }
+
+  endRead(): void {
+    this.reading = false;
+  }
+
   employee(employeeId: string): Employee | undefined {
-    return this.modules.directory.getEmployee(employeeId);
+    if (!this.reading) this.checkRevision();
+    if (this.employees.has(employeeId)) return this.employees.get(employeeId);
+    const e = this.modules.directory.getEmployee(employeeId);
+    this.employees.set(employeeId, e);
+    return e;
+  }
+
+  private checkRevision(): void {
+    const revision = this.modules.directory.revision();
+    if (revision === this.revision) return;
+    this.employees.clear();
+    this.revision = revision;
   }
 
   zoneOf(siteId: string): Zone {
@@ -61,20 +89,23 @@ export class HubCasePorts implements CasePorts {
     return this.modules.reports.absenceOf(employeeId, asOf);
   }
 
-  onLeave(employeeId: string, atMs: number): boolean {
-    const leave = this.modules.leave.leaveIntervals({ fromMs: atMs, toMs: atMs + 1, zoneOf: (site) => this.zoneOf(site), employeeIds: [employeeId] });
-    return leave.some((l) => l.startMs <= atMs && atMs < l.endMs);
+  onLeave(employeeIds: readonly string[], atMs: number): Set<string> {
+    const on = new Set<string>();
+    if (employeeIds.length === 0) return on;
+    const leave = this.modules.leave.leaveIntervals({ fromMs: atMs, toMs: atMs + 1, zoneOf: (site) => this.zoneOf(site), employeeIds: [...employeeIds] });
+    for (const l of leave) if (l.startMs <= atMs && atMs < l.endMs) on.add(l.employeeId);
+    return on;
   }
 }
 
 /** The case engine on the hub's modules. */
-export function openCases(modules: HubModules, options: { sites: ReadonlyArray<CaseSite>; policy: Policy; logger: Logger; evidence?: CaseEvidence; clock?: () => number }): CaseEngine {
+export function openCases(modules: HubModules, options: { sites: ReadonlyArray<CaseSite>; policy: Policy; logger: Logger; evidence: CaseEvidence; clock?: () => number }): CaseEngine {
   return new CaseEngine({
     db: modules.db,
     ports: new HubCasePorts(modules, options.sites),
     policy: options.policy,
     logger: options.logger,
-    ...(options.evidence === undefined ? {} : { evidence: options.evidence }),
+    evidence: options.evidence,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
 }

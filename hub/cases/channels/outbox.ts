@@ -252,9 +252,8 @@ export class Outbox {
     return Math.max(roundStart, this.clock());
   }
 
-  /** The case timeline entry and the evidence fact of something that happened to a message. */
+  /** The evidence fact of something that happened to a message (the case's timeline shows it). */
   private record(m: DueMessage, atMs: number, kind: string, detail: EvidenceData): void {
-    this.cases.addTimeline(m.caseId, atMs, kind, null, detail);
     this.evidence?.append({ kind: `case.${kind}`, caseId: m.caseId, employeeId: m.employeeId, atMs, data: detail });
   }
 

@@ -12,6 +12,13 @@ import type { Migration } from '../../db/migration.js';
  * - `case_message_receipts`: when a message was sent, delivered and read, and by whose word
  *   (a channel's callback, an HR user), and when its unread copy went to the manager. Each is
  *   set once: a receipt repeated or arriving late changes nothing.
+ *
+ * channels-2 rebuilds `case_messages` (and, to keep their references, these two tables) without
+ * its UNIQUE (case_id, step_key, role, channel). That index took every message in case order, so
+ * a run queueing reminders for ten thousand cases rewrote most of its pages at each commit; a
+ * step fires once (its timer row says so), and an unread message is escalated once (its receipt
+ * says so), so nothing relied on it for uniqueness. A plain index on case_id, a quarter of the
+ * size, lists a case's messages.
  */
 export const CHANNEL_MIGRATIONS: readonly Migration[] = [
   {
@@ -40,6 +47,67 @@ export const CHANNEL_MIGRATIONS: readonly Migration[] = [
         read_source         TEXT,
         unread_escalated_at INTEGER
       ) STRICT;
+      CREATE INDEX case_message_receipts_unread ON case_message_receipts (sent_at) WHERE read_at IS NULL AND unread_escalated_at IS NULL;
+    `,
+  },
+  {
+    name: 'channels-2',
+    sql: `
+      CREATE TABLE case_messages_2 (
+        message_id   INTEGER PRIMARY KEY,
+        case_id      INTEGER NOT NULL REFERENCES cases (case_id),
+        step_key     TEXT    NOT NULL,
+        role         TEXT    NOT NULL,
+        recipient_id TEXT,
+        channel      TEXT    NOT NULL,
+        template     TEXT    NOT NULL,
+        subject      TEXT,
+        text         TEXT    NOT NULL,
+        state        TEXT    NOT NULL CHECK (state = 'queued' OR state = 'sent' OR state = 'failed' OR state = 'delivered' OR state = 'read' OR state = 'undeliverable'),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_try_ms  INTEGER,
+        last_error   TEXT,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO case_messages_2 SELECT message_id, case_id, step_key, role, recipient_id, channel, template, subject, text, state, attempts, next_try_ms, last_error, created_at, updated_at
+        FROM case_messages;
+
+      CREATE TABLE case_message_attempts_2 (
+        message_id  INTEGER NOT NULL REFERENCES case_messages_2 (message_id),
+        attempt     INTEGER NOT NULL,
+        channel     TEXT    NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        outcome     TEXT    NOT NULL CHECK (outcome IN ('pending', 'ok', 'retryable', 'permanent', 'abandoned')),
+        request     TEXT,
+        response    TEXT,
+        error       TEXT,
+        duration_ms INTEGER,
+        PRIMARY KEY (message_id, attempt)
+      ) STRICT;
+      INSERT INTO case_message_attempts_2 SELECT * FROM case_message_attempts;
+
+      CREATE TABLE case_message_receipts_2 (
+        message_id          INTEGER PRIMARY KEY REFERENCES case_messages_2 (message_id),
+        sent_at             INTEGER,
+        delivered_at        INTEGER,
+        delivered_source    TEXT,
+        read_at             INTEGER,
+        read_source         TEXT,
+        unread_escalated_at INTEGER
+      ) STRICT;
+      INSERT INTO case_message_receipts_2 SELECT * FROM case_message_receipts;
+
+      DROP TABLE case_message_attempts;
+      DROP TABLE case_message_receipts;
+      DROP TABLE case_messages;
+      -- Renaming a table rewrites the references to it: the children end up referring to case_messages.
+      ALTER TABLE case_messages_2 RENAME TO case_messages;
+      ALTER TABLE case_message_attempts_2 RENAME TO case_message_attempts;
+      ALTER TABLE case_message_receipts_2 RENAME TO case_message_receipts;
+      CREATE INDEX case_messages_case ON case_messages (case_id);
+      CREATE INDEX case_messages_due ON case_messages (next_try_ms) WHERE state = 'queued';
       CREATE INDEX case_message_receipts_unread ON case_message_receipts (sent_at) WHERE read_at IS NULL AND unread_escalated_at IS NULL;
     `,
   },

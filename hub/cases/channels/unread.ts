@@ -26,14 +26,14 @@ const BATCH = 500;
 /**
  * Queues, for each message to the employee sent at least `afterMinutes` before `nowMs` and not
  * read (of a case not resolved), one message to their manager on each of `unread.channels`. The
- * copies are keyed `unread@<messageId>` in `case_messages`, whose unique key makes a second copy
- * impossible, and the original is marked so it is not looked at again. Runs in the caller's
+ * copies are keyed `unread@<messageId>` in `case_messages`, and the original is marked so it is
+ * not looked at again (its receipt's `unread_escalated_at`, set once). Runs in the caller's
  * transaction.
  */
 export function escalateUnread(ctx: UnreadContext, nowMs: number, unread: NonNullable<Policy['unread']>): UnreadEscalation[] {
   const out: UnreadEscalation[] = [];
   for (const m of ctx.store.unread(nowMs - unread.afterMinutes * 60_000, BATCH)) {
-    ctx.store.markEscalated(m.messageId, nowMs);
+    if (!ctx.store.markEscalated(m.messageId, nowMs)) continue;
     const employee = m.recipientId === null ? undefined : ctx.directory.getEmployee(m.recipientId);
     const managerId = employee?.managerId ?? null;
     if (managerId === null) {
@@ -45,9 +45,9 @@ export function escalateUnread(ctx: UnreadContext, nowMs: number, unread: NonNul
     const text = `${employee?.name ?? m.recipientId} 在 ${minutes} 分钟内未阅读以下消息（${m.channel}）：\n${m.text}`;
     const subject = `未读提醒：${m.subject ?? '考勤消息'}`;
     const stepKey = `unread@${m.messageId}`;
-    const queued = unread.channels.filter((channel) =>
-      ctx.cases.queueMessage({ caseId: m.caseId, stepKey, role: 'manager', recipientId: managerId, channel, template: 'unread-escalation', subject, text }, nowMs),
-    );
+    // Marked escalated above, once: this message is never escalated twice.
+    const queued = [...unread.channels];
+    for (const channel of queued) ctx.cases.queueMessage({ caseId: m.caseId, stepKey, role: 'manager', recipientId: managerId, channel, template: 'unread-escalation', subject, text }, nowMs);
     ctx.record(m, 'message_unread_escalated', { messageId: m.messageId, managerId, channels: queued, afterMinutes: unread.afterMinutes });
     out.push({ messageId: m.messageId, caseId: m.caseId, managerId, channels: queued });
   }

@@ -91,7 +91,7 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     story.hub.leave.importLeave('employee,kind,from,to,reason,approved_by,approved_at\nE1,事假,2026-06-15,2026-06-15,家中急事,M1,2026-06-16T10:00:00+08:00\n', { fileName: 'one-day.csv' });
     expect(story.at('2026-06-16T10:01')).toEqual([]);
     expect(story.cases.store.case(caseId)).toMatchObject({ state: 'open', absentDays: 0 });
-    expect(story.cases.store.timeline(caseId).filter((e) => e.kind === 'no_show_resolved' || e.kind === 'absent_day_withdrawn').map((e) => e.detail)).toEqual([
+    expect(story.cases.timeline(caseId).filter((e) => e.kind === 'no_show_resolved' || e.kind === 'absent_day_withdrawn').map((e) => e.detail)).toEqual([
       { date: '2026-06-15', reason: 'leave #1 (personal) covers the shift' },
       { date: '2026-06-15', shiftId: 'day', status: 'on_leave' },
     ]);
@@ -124,7 +124,7 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     const changes = story.at('2026-06-15T13:30');
     expect(changes.map((ch) => `${ch.change} ${ch.stepKey}`)).toEqual(['step_fired second-reminder']);
     story.at('2026-06-15T13:31');
-    const fired = story.cases.store.timeline(caseId).filter((e) => e.kind === 'step_fired').map((e) => `${e.stepKey} ${new Date(e.atMs).toISOString()}`);
+    const fired = story.cases.timeline(caseId).filter((e) => e.kind === 'step_fired').map((e) => `${e.stepKey} ${new Date(e.atMs).toISOString()}`);
     expect(fired).toEqual(['first-reminder 2026-06-15T03:00:00.000Z', 'second-reminder 2026-06-15T05:30:00.000Z']);
     expect(story.cases.store.messages(caseId)).toHaveLength(12);
     expect(story.cases.store.cases()).toHaveLength(1);
@@ -140,7 +140,7 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     story.now = at('2026-06-22T16:00');
     story.cases.notices.delivered(notice!.noticeId, 'refused', '2026-06-22');
     expect(story.steps(caseId)).toContain('termination-draft scheduled 2026-06-26T00:00');
-    expect(story.cases.store.timeline(caseId).filter((e) => e.kind === 'notice_refused').map((e) => e.detail)).toEqual([{ noticeId: notice!.noticeId, kind: 'return_to_work', date: '2026-06-22' }]);
+    expect(story.cases.timeline(caseId).filter((e) => e.kind === 'notice_refused').map((e) => e.detail)).toEqual([{ noticeId: notice!.noticeId, kind: 'return_to_work', date: '2026-06-22' }]);
 
     const other = new Story();
     try {

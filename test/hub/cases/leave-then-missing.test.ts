@@ -117,10 +117,16 @@ describe('story: annual leave 6.1-6.14, then missing from 6.15', () => {
   });
 
   it('recorded every fact of the case in the evidence log: an exported bundle verifies, and an edited entry does not', () => {
-    const timeline = story.cases.store.timeline(caseId);
+    const timeline = story.cases.timeline(caseId);
     const entries = story.evidence.caseEntries(caseId);
-    // Every fact but the scheduling of steps (the ladder's own bookkeeping, shown to HR only).
-    expect(entries.map((e) => e.kind)).toEqual(timeline.filter((t) => t.kind !== 'step_scheduled').map((t) => `case.${t.kind}`));
+    // The timeline is the evidence plus the ladder's own bookkeeping (steps scheduled and skipped), shown to HR only.
+    expect(entries.map((e) => e.kind)).toEqual(timeline.filter((t) => t.kind !== 'step_scheduled' && t.kind !== 'step_skipped').map((t) => `case.${t.kind}`));
+    // The Dragon Boat Festival, 6.19-21.
+    expect(timeline.filter((t) => t.kind === 'step_skipped').map((t) => `${t.stepKey} ${String(t.detail.reason)}`)).toEqual([
+      'daily-reminder@2026-06-19 2026-06-19 is not a working day of the employee',
+      'daily-reminder@2026-06-20 2026-06-20 is not a working day of the employee',
+      'daily-reminder@2026-06-21 2026-06-21 is not a working day of the employee',
+    ]);
     const out = story.dir.file('bundle');
     exportCaseBundle(story.evidence, caseId, out);
     expect(verifyBundle(out, { expectedKeyId: story.evidence.key.keyId })).toMatchObject({ ok: true, problems: [], entries: entries.length + 1 });

@@ -46,6 +46,7 @@ export class OutboxStory {
     this.outbox = new Outbox({
       db: this.story.db,
       directory: this.story.hub.directory,
+      evidence: this.story.evidence,
       logger: silent,
       clock: () => this.story.now,
       random: () => random,

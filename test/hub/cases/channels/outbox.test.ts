@@ -28,7 +28,7 @@ describe('outbox: sending a real case\'s messages', () => {
     const [attempt] = outbox.store.attempts(s.id('employee', 'sms'));
     expect(attempt).toMatchObject({ attempt: 1, channel: 'sms', startedAt: T, finishedAt: T, outcome: 'ok', error: null, request: { method: 'POST', url: `${s.sms.base}/send` }, response: { status: 200, body: '{"code": "0"}' } });
     expect(outbox.store.receipts(s.id('employee', 'sms'))).toMatchObject({ sentAt: T, deliveredAt: null, readAt: null });
-    expect(s.story.cases.store.timeline(s.caseId).filter((e) => e.kind === 'message_sent')).toHaveLength(6);
+    expect(s.story.cases.timeline(s.caseId).filter((e) => e.kind === 'message_sent')).toHaveLength(6);
     // Nothing is due any more.
     expect(await outbox.sendDue(T + 3_600_000)).toMatchObject({ results: [], sent: 0 });
   });
@@ -67,7 +67,7 @@ describe('outbox: sending a real case\'s messages', () => {
       await outbox.sendDue(s.story.now);
     }
     expect(s.states().filter((x) => x.includes(':sms'))).toEqual(['employee:sms undeliverable 3', 'manager:sms undeliverable 3', 'hr:sms undeliverable 3']);
-    expect(s.story.cases.store.timeline(s.caseId).filter((e) => e.kind === 'message_undeliverable')).toHaveLength(3);
+    expect(s.story.cases.timeline(s.caseId).filter((e) => e.kind === 'message_undeliverable')).toHaveLength(3);
   });
 
   it('gives up once the next attempt would come after the maximum age', async () => {
@@ -113,7 +113,7 @@ describe('outbox: sending a real case\'s messages', () => {
     expect(outbox.markDelivered(wecom, T + 40_000, 'callback')).toBe(false);
     expect(state(wecom)).toBe('read');
     expect(outbox.store.receipts(wecom)).toMatchObject({ deliveredAt: T + 30_000, readAt: T + 30_000 });
-    expect(s.story.cases.store.timeline(s.caseId).filter((e) => e.kind === 'message_read' || e.kind === 'message_delivered').map((e) => e.kind)).toEqual(['message_delivered', 'message_read', 'message_read']);
+    expect(s.story.cases.timeline(s.caseId).filter((e) => e.kind === 'message_read' || e.kind === 'message_delivered').map((e) => e.kind)).toEqual(['message_delivered', 'message_read', 'message_read']);
     expect(() => outbox.markRead(99_999, T, 'x')).toThrow(HubError);
   });
 

@@ -1,0 +1,94 @@
+/**
+ * Rows held back until the end of a transaction and then written together (multi-row INSERTs,
+ * set-based UPDATEs), so a run that touches ten thousand cases makes a few hundred statements
+ * instead of ten thousand. A `WriteScope` owns the queues: it flushes them before the
+ * commit, and a rollback (of the whole transaction or of a nested savepoint) drops what was held
+ * since it began, so nothing held is written unless everything around it is.
+ */
+export class HeldWrites<T> {
+  private items: T[] = [];
+
+  /**
+   * `write` writes what was held; `dropped`, when given, is told what is still held after a
+   * rollback dropped the rest (to mend an index of the held items kept beside the queue).
+   */
+  constructor(
+    private readonly owner: WriteScope,
+    private readonly write: (items: T[]) => void,
+    private readonly dropped?: (remaining: readonly T[]) => void,
+  ) {
+    owner.register(this);
+  }
+
+  hold(item: T): void {
+    this.owner.assertOpen();
+    this.items.push(item);
+  }
+
+  /** What is held, in order (to look up a row not written yet). */
+  held(): readonly T[] {
+    return this.items;
+  }
+
+  /** Writes what is held now (before a statement that must see it). */
+  flush(): void {
+    if (this.items.length === 0) return;
+    const items = this.items;
+    this.items = [];
+    this.write(items);
+  }
+
+  /** @internal */
+  mark(): number {
+    return this.items.length;
+  }
+
+  /** @internal */
+  dropTo(mark: number): void {
+    if (mark >= this.items.length) return;
+    this.items.length = mark;
+    this.dropped?.(this.items);
+  }
+}
+
+/** What a scope needs of a queue, whatever it holds. */
+interface Queue {
+  flush(): void;
+  mark(): number;
+  dropTo(mark: number): void;
+}
+
+/**
+ * The held writes of one connection. `run` is called inside a database transaction (or a
+ * savepoint nested in one); when the outermost `run` is about to return, its queues are flushed in
+ * the order they were registered, inside that transaction.
+ */
+export class WriteScope {
+  private readonly queues: Queue[] = [];
+  private depth = 0;
+
+  /** @internal */
+  register(queue: Queue): void {
+    this.queues.push(queue);
+  }
+
+  /** @internal */
+  assertOpen(): void {
+    if (this.depth === 0) throw new Error('a write was held outside a transaction; it would never be written');
+  }
+
+  run<R>(work: () => R): R {
+    const marks = this.queues.map((q) => q.mark());
+    this.depth++;
+    try {
+      const result = work();
+      if (this.depth === 1) for (const q of this.queues) q.flush();
+      return result;
+    } catch (err) {
+      this.queues.forEach((q, i) => q.dropTo(marks[i]!));
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+}
