@@ -2,7 +2,8 @@ import type { Employee } from '../directory/types.js';
 import { formatClock } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { Action, Policy, Recipient } from './policy-schema.js';
-import type { CasePorts, EvidenceData, EvidenceValue } from './ports.js';
+import type { LocalDate } from '../time/local-date.js';
+import type { AbsenceCounts, CasePorts, EvidenceData, EvidenceValue } from './ports.js';
 import type { CaseStore } from './store.js';
 import type { Case } from './types.js';
 
@@ -20,6 +21,8 @@ export interface ActionContext {
   zone: Zone;
   stepKey: string;
   nowMs: number;
+  /** The employee's absence counts as of a date (read ahead for a batch; see CasePorts.absence). */
+  absence(employeeId: string, asOf: LocalDate): AbsenceCounts;
 }
 
 /**
@@ -42,7 +45,7 @@ export function runActions(ctx: ActionContext, actions: readonly Action[]): Acti
     } else if ('draftNotice' in action) {
       const { kind, deliver, deadlineDays } = action.draftNotice;
       // A legal document cites the days as detection counts them.
-      const counts = ctx.ports.absence(ctx.c.employeeId, ctx.zone.local(ctx.nowMs).date);
+      const counts = ctx.absence(ctx.c.employeeId, ctx.zone.local(ctx.nowMs).date);
       const facts = {
         employeeId: ctx.employee.id,
         employeeName: ctx.employee.name,

@@ -3,10 +3,10 @@ import type { HubDatabase } from '../db/database.js';
 import { HubError } from '../errors.js';
 import { PUNCHED_AT } from '../detection/no-show.js';
 import { addDays, parseClock, type LocalDate } from '../time/local-date.js';
-import { runActions } from './actions.js';
+import { runActions, type ActionContext } from './actions.js';
 import { PolicyVersions } from './policies.js';
 import type { Policy, Step } from './policy-schema.js';
-import type { CaseEvidence, CasePorts } from './ports.js';
+import type { AbsenceCounts, CaseEvidence, CasePorts } from './ports.js';
 import { CaseStore, type FeedRow } from './store.js';
 import { NoticeDesk } from './notice-desk.js';
 import { CaseRecorder } from './recorder.js';
@@ -30,6 +30,12 @@ export interface CaseEngineOptions {
  */
 const BATCH = 10_000;
 const HOUR_MS = 3_600_000;
+
+/** A feed row's question for a case: have the employee's counts on that date reached an `absentDays` step? */
+interface AbsenceCheck {
+  c: Case;
+  date: LocalDate;
+}
 
 /**
  * Turns detection's no-shows into cases and runs each case's ladder on durable timers.
@@ -80,10 +86,12 @@ export class CaseEngine {
         const rows = this.store.feedAfter(this.store.cursor(), BATCH);
         // An employee's case as the rows before left it (the read shows it as the batch began).
         const active = new Map<string, Case | undefined>();
+        const checks: AbsenceCheck[] = [];
         for (const row of rows) {
           const c = active.has(row.employeeId) ? active.get(row.employeeId) : row.activeCase;
-          active.set(row.employeeId, this.take(row, c, nowMs, changes));
+          active.set(row.employeeId, this.take(row, c, nowMs, changes, checks));
         }
+        this.checkAbsences(checks, nowMs, changes);
         if (rows.length > 0) this.store.setCursor(rows[rows.length - 1]!.seq);
         return rows.length < BATCH;
       });
@@ -103,12 +111,13 @@ export class CaseEngine {
       const done = this.write('fire due steps', () => {
         const due = this.store.dueSteps(nowMs, BATCH);
         const onLeave = this.ports.onLeave([...new Set(due.map((d) => d.c.employeeId))], nowMs);
+        const absence = this.absenceAhead(due.filter((d) => this.draftsNotice(d.c, d.step)).map((d) => d.c), nowMs);
         // One object per case, so a step sees what an earlier one in the batch did to it.
         const cases = new Map<number, Case>();
         for (const { row, step, c: read } of due) {
           let c = cases.get(read.caseId);
           if (c === undefined) cases.set(read.caseId, (c = read));
-          this.fire(row, step, c, onLeave.has(c.employeeId), nowMs, changes);
+          this.fire(row, step, c, onLeave.has(c.employeeId), absence, nowMs, changes);
         }
         return due.length < BATCH;
       });
@@ -161,14 +170,14 @@ export class CaseEngine {
   }
 
   /** Handles one feed row for the employee's case `c` (undefined: none open); returns the employee's case after it. */
-  private take(row: FeedRow, c: Case | undefined, nowMs: number, changes: CaseChange[]): Case | undefined {
+  private take(row: FeedRow, c: Case | undefined, nowMs: number, changes: CaseChange[], checks: AbsenceCheck[]): Case | undefined {
     if (row.source === 'instance') {
       if (c === undefined || row.date < c.firstDate) return c;
       const absent = row.state === 'absent';
       c.absentDays = Math.max(0, c.absentDays + (absent ? 1 : -1));
       this.store.setAbsentDays(c.caseId, c.absentDays);
       this.recorder.record(c, nowMs, absent ? 'absent_day' : 'absent_day_withdrawn', null, { date: row.date, shiftId: row.shiftId, status: row.state });
-      if (absent) this.checkAbsence(c, row.date, nowMs, changes);
+      if (absent) checks.push({ c, date: row.date });
       return c;
     }
     if (row.kind !== 'no_show') {
@@ -176,7 +185,7 @@ export class CaseEngine {
       return c;
     }
     if (row.state === 'open') {
-      if (c === undefined) return this.open(row, nowMs, changes);
+      if (c === undefined) return this.open(row, nowMs, changes, checks);
       // The day's no-show is not evidence the case relies on (the day's classification is): the change is reported only.
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'extended', detail: `${row.date} ${row.shiftId}` });
       return c;
@@ -198,7 +207,7 @@ export class CaseEngine {
     return c;
   }
 
-  private open(row: FeedRow, nowMs: number, changes: CaseChange[]): Case | undefined {
+  private open(row: FeedRow, nowMs: number, changes: CaseChange[], checks: AbsenceCheck[]): Case | undefined {
     const employee = this.ports.employee(row.employeeId);
     if (employee === undefined) {
       this.logger.warn({ employeeId: row.employeeId }, 'a no-show names an employee the directory does not have; no case opened');
@@ -220,25 +229,36 @@ export class CaseEngine {
       if ('afterShiftStart' in step.at) this.store.scheduleNew(caseId, step.id, step.id, shiftStartMs + step.at.afterShiftStart.hours * HOUR_MS, nowMs);
       else if ('dailyAt' in step.at) this.scheduleDaily(c, step, this.ports.zoneOf(c.siteId).local(nowMs).date, nowMs);
     }
-    this.checkAbsence(c, row.date, nowMs, changes);
+    checks.push({ c, date: row.date });
     return c;
   }
 
   /**
-   * Schedules `absentDays` steps (due now) once the employee's counts reach them, counted as
-   * detection counts (its rules for rest days and leave, the month's earlier absences); not asked
-   * again once every such step is scheduled.
+   * Schedules `absentDays` steps (due now) once the employees' counts reach them, counted as
+   * detection counts (its rules for rest days and leave, the month's earlier absences), for the
+   * checks a batch of feed rows asked for, in their order; the counts are read once per date for
+   * every case still without such a step.
    */
-  private checkAbsence(c: Case, date: LocalDate, nowMs: number, changes: CaseChange[]): void {
-    const steps = this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
-    if (steps.length === 0) return;
-    const counts = this.ports.absence(c.employeeId, date);
-    for (const step of steps) {
-      if (!('absentDays' in step.at)) continue;
-      const { consecutive, monthly } = step.at.absentDays;
-      const reached = (consecutive !== undefined && counts.consecutive >= consecutive) || (monthly !== undefined && counts.monthly >= monthly);
-      if (reached && this.recorder.schedule(c, step.id, step.id, nowMs, nowMs)) {
-        changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_scheduled', stepKey: step.id, detail: `${counts.consecutive} consecutive, ${counts.monthly} this month` });
+  private checkAbsences(checks: readonly AbsenceCheck[], nowMs: number, changes: CaseChange[]): void {
+    const waiting = (c: Case): Step[] => this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
+    const wanted = new Map<LocalDate, Set<string>>();
+    for (const { c, date } of checks) {
+      if (waiting(c).length === 0) continue;
+      let ids = wanted.get(date);
+      if (ids === undefined) wanted.set(date, (ids = new Set()));
+      ids.add(c.employeeId);
+    }
+    const counted = new Map([...wanted].map(([date, ids]) => [date, this.ports.absence([...ids], date)] as const));
+    for (const { c, date } of checks) {
+      const counts = counted.get(date)?.get(c.employeeId);
+      if (counts === undefined) continue;
+      for (const step of waiting(c)) {
+        if (!('absentDays' in step.at)) continue;
+        const { consecutive, monthly } = step.at.absentDays;
+        const reached = (consecutive !== undefined && counts.consecutive >= consecutive) || (monthly !== undefined && counts.monthly >= monthly);
+        if (reached && this.recorder.schedule(c, step.id, step.id, nowMs, nowMs)) {
+          changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_scheduled', stepKey: step.id, detail: `${counts.consecutive} consecutive, ${counts.monthly} this month` });
+        }
       }
     }
   }
@@ -250,7 +270,28 @@ export class CaseEngine {
     this.store.scheduleNew(c.caseId, `${step.id}@${day}`, step.id, this.ports.zoneOf(c.siteId).instant(day, parseClock(step.at.dailyAt)), nowMs);
   }
 
-  private fire(row: number, step: CaseStep, c: Case, onLeave: boolean, nowMs: number, changes: CaseChange[]): void {
+  /** Whether the step drafts a notice (which cites the absent dates). */
+  private draftsNotice(c: Case, step: CaseStep): boolean {
+    return this.policies.get(c.policyId).steps.some((s) => s.id === step.stepId && s.actions.some((a) => 'draftNotice' in a));
+  }
+
+  /**
+   * The absence counts of the cases' employees as of today at their sites, read once per date for
+   * all of them; an employee not read ahead is read when asked.
+   */
+  private absenceAhead(cases: readonly Case[], nowMs: number): (employeeId: string, asOf: LocalDate) => AbsenceCounts {
+    const byDate = new Map<LocalDate, Set<string>>();
+    for (const c of cases) {
+      const date = this.ports.zoneOf(c.siteId).local(nowMs).date;
+      let ids = byDate.get(date);
+      if (ids === undefined) byDate.set(date, (ids = new Set()));
+      ids.add(c.employeeId);
+    }
+    const read = new Map([...byDate].map(([date, ids]) => [date, this.ports.absence([...ids], date)] as const));
+    return (employeeId, asOf) => read.get(asOf)?.get(employeeId) ?? this.ports.absence([employeeId], asOf).get(employeeId)!;
+  }
+
+  private fire(row: number, step: CaseStep, c: Case, onLeave: boolean, absence: ActionContext['absence'], nowMs: number, changes: CaseChange[]): void {
     const policy = this.policies.get(c.policyId);
     const def = policy.steps.find((s) => s.id === step.stepId);
     const skip = (why: string): void => {
@@ -278,7 +319,7 @@ export class CaseEngine {
     else if (def.guard.includes('not_acknowledged') && c.state === 'acknowledged') skip(`paused: the employee replied (until ${z.format(c.pausedUntil ?? nowMs)})`);
     else {
       this.store.settle(row, 'fired', nowMs);
-      const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs }, def.actions);
+      const records = runActions({ store: this.store, ports: this.ports, policy, c, employee, zone: z, stepKey: step.stepKey, nowMs, absence }, def.actions);
       this.recorder.record(c, nowMs, 'step_fired', step.stepKey, { step: def.id, title: def.title, dueMs: step.dueMs, approval: def.approval ?? null, actions: records });
       changes.push({ caseId: c.caseId, employeeId: c.employeeId, change: 'step_fired', stepKey: step.stepKey });
     }

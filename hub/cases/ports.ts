@@ -25,7 +25,8 @@ export interface CasePorts {
   zoneOf(siteId: string): Zone;
   /** The scheduled start of an employee's shift instance; undefined when the calendar has none. */
   shiftStartMs(employee: Employee, date: LocalDate, shiftId: string): number | undefined;
-  absence(employeeId: string, asOf: LocalDate): AbsenceCounts;
+  /** Each employee's counts as of `asOf` (one read for all of them). */
+  absence(employeeIds: readonly string[], asOf: LocalDate): ReadonlyMap<string, AbsenceCounts>;
   /** The employee's calendar has a shift on that date (not a rest day, a holiday or a day off). */
   worksOn(employee: Employee, date: LocalDate): boolean;
   /** The day of the month by which the site's city takes leavers off that month's social insurance; undefined: not configured. */

@@ -137,14 +137,24 @@ export class DetectionReports {
    * ascending). What an escalation step or a notice cites.
    */
   absenceOf(employeeId: string, asOf: LocalDate): { consecutive: number; monthly: number; dates: LocalDate[] } {
+    return this.absenceOfMany([employeeId], asOf).get(employeeId)!;
+  }
+
+  /** `absenceOf` for several employees as of one date, in two reads however many they are. */
+  absenceOfMany(employeeIds: readonly string[], asOf: LocalDate): Map<string, { consecutive: number; monthly: number; dates: LocalDate[] }> {
     const to = parseLocalDate(asOf);
-    return read(`count the absences of ${employeeId} up to ${to}`, () => {
+    return read(`count the absences of ${employeeIds.length === 1 ? employeeIds[0] : `${employeeIds.length} employees`} up to ${to}`, () => {
       const monthFrom = `${monthOf(to)}-01`;
-      const month = this.history.absentDates(monthFrom, to, { employeeIds: new Set([employeeId]) }).get(employeeId) ?? [];
-      const walked = this.history.walk([employeeId], to, 'back', runBreakers(this.rules)).get(employeeId) ?? [];
-      // The walk stops at the last breaking day: the last run it holds is the one going at `to`.
-      const run = absentRuns(walked.reverse(), this.rules).at(-1) ?? [];
-      return { consecutive: run.length, monthly: month.length, dates: [...new Set([...run, ...month])].sort() };
+      const months = this.history.absentDates(monthFrom, to, { employeeIds: new Set(employeeIds) });
+      const walks = this.history.walk(employeeIds, to, 'back', runBreakers(this.rules));
+      const out = new Map<string, { consecutive: number; monthly: number; dates: LocalDate[] }>();
+      for (const employeeId of employeeIds) {
+        const month = months.get(employeeId) ?? [];
+        // The walk stops at the last breaking day: the last run it holds is the one going at `to`.
+        const run = absentRuns([...(walks.get(employeeId) ?? [])].reverse(), this.rules).at(-1) ?? [];
+        out.set(employeeId, { consecutive: run.length, monthly: month.length, dates: [...new Set([...run, ...month])].sort() });
+      }
+      return out;
     });
   }
 

@@ -85,8 +85,8 @@ export class HubCasePorts implements CasePorts {
     return this.modules.planner.plan({ id: e.id, site: e.site, hireDate: e.hireDate, endDate: e.endDate }, date);
   }
 
-  absence(employeeId: string, asOf: LocalDate): AbsenceCounts {
-    return this.modules.reports.absenceOf(employeeId, asOf);
+  absence(employeeIds: readonly string[], asOf: LocalDate): ReadonlyMap<string, AbsenceCounts> {
+    return this.modules.reports.absenceOfMany(employeeIds, asOf);
   }
 
   onLeave(employeeIds: readonly string[], atMs: number): Set<string> {

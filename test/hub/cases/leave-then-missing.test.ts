@@ -70,6 +70,12 @@ describe('story: annual leave 6.1-6.14, then missing from 6.15', () => {
     for (const t of ['2026-06-15T22:01', '2026-06-16T09:00', '2026-06-16T09:06', '2026-06-16T22:01', '2026-06-17T09:00', '2026-06-17T09:06']) story.at(t);
     expect(story.cases.store.notices(caseId)).toEqual([]);
     expect(story.hub.reports.absenceOf('E1', '2026-06-16')).toEqual({ consecutive: 2, monthly: 2, dates: ['2026-06-15', '2026-06-16'] });
+    // Read for several employees at once (as the engine reads them for a batch), the same counts each.
+    expect(Object.fromEntries(story.hub.reports.absenceOfMany(['E1', 'E2', 'M1'], '2026-06-16'))).toEqual({
+      E1: { consecutive: 2, monthly: 2, dates: ['2026-06-15', '2026-06-16'] },
+      E2: story.hub.reports.absenceOf('E2', '2026-06-16'),
+      M1: story.hub.reports.absenceOf('M1', '2026-06-16'),
+    });
     const changes = story.at('2026-06-17T22:01');
     expect(changes.map((c) => `${c.change} ${c.stepKey ?? ''}`)).toEqual(['step_scheduled return-to-work-notice', 'step_fired return-to-work-notice']);
     const [notice] = story.cases.store.notices(caseId);
