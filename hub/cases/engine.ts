@@ -237,10 +237,11 @@ export class CaseEngine {
    * Schedules `absentDays` steps (due now) once the employees' counts reach them, counted as
    * detection counts (its rules for rest days and leave, the month's earlier absences), for the
    * checks a batch of feed rows asked for, in their order; the counts are read once per date for
-   * every case still without such a step.
+   * every case still without such a step. A case a later row of the batch resolved asks nothing.
    */
   private checkAbsences(checks: readonly AbsenceCheck[], nowMs: number, changes: CaseChange[]): void {
-    const waiting = (c: Case): Step[] => this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
+    const waiting = (c: Case): Step[] =>
+      c.state === 'resolved' ? [] : this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
     const wanted = new Map<LocalDate, Set<string>>();
     for (const { c, date } of checks) {
       if (waiting(c).length === 0) continue;

@@ -155,4 +155,21 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
       await other.close();
     }
   });
+
+  it('takes several runs of detection in one batch: a case the batch resolves gets no notice step from an earlier row of it', () => {
+    story = new Story();
+    story.punch('E1', '2026-06-18T09:20', '2026-06-18T18:10');
+    const caseId = startAbsent(story);
+    for (const t of ['2026-06-15T22:01', '2026-06-16T09:06', '2026-06-16T22:01', '2026-06-17T09:06']) story.at(t);
+    // The third absent day (which reaches the notice's threshold), the next day's no-show and his punch, all before the engine runs.
+    story.detect('2026-06-17T22:01');
+    story.detect('2026-06-18T09:06');
+    const changes = story.at('2026-06-18T09:21');
+    expect(changes.map((c) => `${c.change} ${c.detail ?? ''}`)).toEqual([
+      'extended 2026-06-18 day',
+      'resolved returned: punched at 2026-06-18T09:20:00+08:00',
+    ]);
+    expect(story.steps(caseId).filter((k) => k.startsWith('return-to-work'))).toEqual([]);
+    expect(story.cases.store.case(caseId)).toMatchObject({ state: 'resolved', resolution: 'returned', absentDays: 3 });
+  });
 });

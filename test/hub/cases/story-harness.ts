@@ -100,6 +100,13 @@ export class Story {
     return this.cases.run(this.now);
   }
 
+  /** Moves the clock to `local`, delivers and runs detection only: the case engine catches up at a later `at`, taking several runs' changes in one batch. */
+  detect(local: string): void {
+    this.now = at(local);
+    this.deliver();
+    this.hub.runDetection(this.now);
+  }
+
   private deliver(): void {
     const batch = this.punches.slice(this.delivered).filter((p) => at(p.local) <= this.now);
     if (batch.length > 0) {
