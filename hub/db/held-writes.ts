@@ -35,6 +35,7 @@ export class HeldWrites<T> {
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
+    this.owner.flushed();
     this.write(items);
   }
 
@@ -62,10 +63,17 @@ interface Queue {
  * The held writes of one connection. `run` is called inside a database transaction (or a
  * savepoint nested in one); when the outermost `run` is about to return, its queues are flushed in
  * the order they were registered, inside that transaction.
+ *
+ * A queue flushed inside a nested `run` writes rows held by the runs around it too; if that
+ * nested run then fails, its savepoint takes those rows with it and nothing can hold them again.
+ * The outermost run then fails rather than commit without them.
  */
 export class WriteScope {
   private readonly queues: Queue[] = [];
   private depth = 0;
+  private flushes = 0;
+  /** Rows held by an outer run were rolled back with a nested one. */
+  private lost = false;
 
   /** @internal */
   register(queue: Queue): void {
@@ -77,15 +85,26 @@ export class WriteScope {
     if (this.depth === 0) throw new Error('a write was held outside a transaction; it would never be written');
   }
 
+  /** @internal */
+  flushed(): void {
+    this.flushes++;
+  }
+
   run<R>(work: () => R): R {
     const marks = this.queues.map((q) => q.mark());
+    const flushes = this.flushes;
+    if (this.depth === 0) this.lost = false;
     this.depth++;
     try {
       const result = work();
-      if (this.depth === 1) for (const q of this.queues) q.flush();
+      if (this.depth === 1) {
+        if (this.lost) throw new Error('writes held by this transaction were rolled back with a savepoint inside it; the transaction cannot commit without them');
+        for (const q of this.queues) q.flush();
+      }
       return result;
     } catch (err) {
       this.queues.forEach((q, i) => q.dropTo(marks[i]!));
+      if (this.depth > 1 && this.flushes !== flushes) this.lost = true;
       throw err;
     } finally {
       this.depth--;

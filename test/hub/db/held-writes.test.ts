@@ -74,6 +74,21 @@ describe('held writes: rows written together at the commit, or not at all', () =
     expect(told).toEqual([['outer']]);
   });
 
+  it('fails the transaction when a savepoint that wrote rows held around it is rolled back, rather than commit without them', () => {
+    const w = world();
+    expect(() => w.write(() => {
+      w.rows.hold([1, 'held by the outer work']);
+      expect(() => w.write(() => {
+        w.rows.flush();
+        throw new Error('inner');
+      })).toThrow('inner');
+    })).toThrow('rolled back with a savepoint');
+    expect(w.stored()).toEqual([]);
+    // The next transaction starts clean.
+    w.write(() => w.rows.hold([2, 'next']));
+    expect(w.stored()).toEqual([[2, 'next']]);
+  });
+
   it('refuses to hold a write outside a transaction, where it would never be written', () => {
     const w = world();
     expect(() => w.rows.hold([1, 'nowhere'])).toThrow('a write was held outside a transaction');
