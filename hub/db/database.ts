@@ -31,7 +31,7 @@ export function openHubDatabase(options: OpenOptions): HubDatabase {
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
+    if (options.path !== ':memory:') toWal(db, options.busyTimeoutMs ?? 5000);
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db, options.migrations ?? HUB_MIGRATIONS, options.logger);
@@ -44,6 +44,24 @@ export function openHubDatabase(options: OpenOptions): HubDatabase {
 }
 
 /** Applies migrations not yet recorded in `schema_migrations`. */
+/**
+ * Puts the file in WAL mode. Switching needs the file to itself, and SQLite answers SQLITE_BUSY at
+ * once rather than waiting when another process holds it (two hub processes opening a new file
+ * together): try again for up to the busy timeout.
+ */
+function toWal(db: HubDatabase, timeoutMs: number): void {
+  const until = Date.now() + timeoutMs;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= until) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+    }
+  }
+}
+
 export function migrate(db: HubDatabase, migrations: readonly Migration[], logger: Logger): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
   const seen = new Set<string>();
