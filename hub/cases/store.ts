@@ -88,23 +88,18 @@ export class CaseStore {
     return this.s.policyBody.get(policyId) as string | undefined;
   }
 
-  activeCase(employeeId: string): Case | undefined {
-    const row = this.s.activeCase.get(employeeId) as CaseRow | undefined;
-    return row === undefined ? undefined : toCase(row);
-  }
-
   case(caseId: number): Case | undefined {
-    const row = this.s.caseById.get(caseId) as CaseRow | undefined;
-    return row === undefined ? undefined : toCase(row);
+    const row = this.s.caseById.get(caseId) as unknown[] | undefined;
+    return row === undefined ? undefined : caseAt(row, 0);
   }
 
   cases(state?: CaseState): Case[] {
-    return (this.s.cases.all({ state: state ?? null }) as CaseRow[]).map(toCase);
+    return (this.s.cases.all({ state: state ?? null }) as unknown[][]).map((r) => caseAt(r, 0));
   }
 
   /** Cases acknowledged whose pause ended by `nowMs`. */
   pausesEnded(nowMs: number): Case[] {
-    return (this.s.pausesEnded.all(nowMs) as CaseRow[]).map(toCase);
+    return (this.s.pausesEnded.all(nowMs) as unknown[][]).map((r) => caseAt(r, 0));
   }
 
   /** Inserts a case unless that episode (employee, first shift) exists; returns its id or undefined. */
@@ -160,16 +155,12 @@ export class CaseStore {
   /** Up to `limit` steps due by `nowMs`, oldest first, each with its case. */
   dueSteps(nowMs: number, limit: number): DueStep[] {
     this.flushSteps();
-    return (this.s.dueSteps.all(nowMs, limit) as unknown[][]).map((r) => ({
-      row: r[0] as number,
-      step: { caseId: r[8] as number, stepKey: r[1] as string, stepId: r[2] as string, dueMs: r[3] as number, state: r[4] as CaseStep['state'], outcome: r[5] as string | null, firedAt: r[6] as number | null, scheduledAt: r[7] as number | null },
-      c: caseAt(r, 8),
-    }));
+    return (this.s.dueSteps.all(nowMs, limit) as unknown[][]).map((r) => ({ row: r[0] as number, step: stepAt(r, 1), c: caseAt(r, 9) }));
   }
 
   steps(caseId: number): CaseStep[] {
     this.flushSteps();
-    return (this.s.steps.all(caseId) as StepRow[]).map(toStep);
+    return (this.s.steps.all(caseId) as unknown[][]).map((r) => stepAt(r, 0));
   }
 
   /** Writes the held steps and settlements now, for a statement that reads or changes steps. */
@@ -256,34 +247,29 @@ export class CaseStore {
   }
 }
 
-type CaseRow = Omit<Case, 'state' | 'resolution'> & { state: CaseState; resolution: CaseResolution | null };
-type StepRow = Omit<CaseStep, 'state'> & { stepState: CaseStep['state'] };
 type NoticeRow = Omit<CaseNotice, 'deliver' | 'facts'> & { deliver: string; facts: string };
 
-const toCase = (r: CaseRow): Case => ({
-  caseId: r.caseId, employeeId: r.employeeId, siteId: r.siteId, firstDate: r.firstDate, firstShiftId: r.firstShiftId, shiftStartMs: r.shiftStartMs, policyId: r.policyId,
-  state: r.state, pausedUntil: r.pausedUntil, absentDays: r.absentDays, resolution: r.resolution, resolutionNote: r.resolutionNote, openedAt: r.openedAt, resolvedAt: r.resolvedAt,
-});
-const toStep = (r: StepRow): CaseStep => ({
-  caseId: r.caseId, stepKey: r.stepKey, stepId: r.stepId, dueMs: r.dueMs, state: r.stepState, outcome: r.outcome, firedAt: r.firedAt, scheduledAt: r.scheduledAt,
-});
 const toNotice = (r: NoticeRow): CaseNotice => ({ ...r, deliver: JSON.parse(r.deliver) as string[], facts: JSON.parse(r.facts) as NoticeFacts });
 
-const CASE_COLUMNS = `case_id AS caseId, employee_id AS employeeId, site_id AS siteId, first_date AS firstDate, first_shift_id AS firstShiftId,
-  shift_start_ms AS shiftStartMs, policy_id AS policyId, state, paused_until AS pausedUntil, absent_days AS absentDays, resolution, resolution_note AS resolutionNote,
-  opened_at AS openedAt, resolved_at AS resolvedAt`;
-/** The cases columns in the order `caseAt` reads them from a raw row. */
+/** The cases columns in the order `caseAt` reads them from a raw row (cases and steps are read as arrays, which cost better-sqlite3 less than objects). */
 const caseRawColumns = (t: string): string =>
   ['case_id', 'employee_id', 'site_id', 'first_date', 'first_shift_id', 'shift_start_ms', 'policy_id', 'state', 'paused_until', 'absent_days', 'resolution', 'resolution_note', 'opened_at', 'resolved_at']
     .map((c) => `${t}${c}`)
     .join(', ');
-/** The case in a raw row from column `i` on (caseRawColumns): rows read by the ten thousand come as arrays, which cost better-sqlite3 less than objects. */
+/** The case in a raw row from column `i` on (caseRawColumns). */
 const caseAt = (r: unknown[], i: number): Case => ({
   caseId: r[i] as number, employeeId: r[i + 1] as string, siteId: r[i + 2] as string, firstDate: r[i + 3] as LocalDate, firstShiftId: r[i + 4] as string,
   shiftStartMs: r[i + 5] as number, policyId: r[i + 6] as number, state: r[i + 7] as CaseState, pausedUntil: r[i + 8] as number | null, absentDays: r[i + 9] as number,
   resolution: r[i + 10] as CaseResolution | null, resolutionNote: r[i + 11] as string | null, openedAt: r[i + 12] as number, resolvedAt: r[i + 13] as number | null,
 });
-const STEP_COLUMNS = 'case_id AS caseId, step_key AS stepKey, step_id AS stepId, due_ms AS dueMs, state AS stepState, outcome, fired_at AS firedAt, scheduled_at AS scheduledAt';
+const CASE_COLUMNS = caseRawColumns('');
+/** The case_steps columns in the order `stepAt` reads them. */
+const stepRawColumns = (t: string): string =>
+  ['case_id', 'step_key', 'step_id', 'due_ms', 'state', 'outcome', 'fired_at', 'scheduled_at'].map((c) => `${t}${c}`).join(', ');
+const stepAt = (r: unknown[], i: number): CaseStep => ({
+  caseId: r[i] as number, stepKey: r[i + 1] as string, stepId: r[i + 2] as string, dueMs: r[i + 3] as number, state: r[i + 4] as CaseStep['state'],
+  outcome: r[i + 5] as string | null, firedAt: r[i + 6] as number | null, scheduledAt: r[i + 7] as number | null,
+});
 const NOTICE_COLUMNS = `notice_id AS noticeId, case_id AS caseId, step_key AS stepKey, kind, state, deliver, deadline_days AS deadlineDays, facts,
   approved_by AS approvedBy, approved_at AS approvedAt, delivered_date AS deliveredDate, html, html_sha256 AS htmlSha256, pdf_sha256 AS pdfSha256`;
 
@@ -292,10 +278,9 @@ function prepare(db: HubDatabase) {
     findPolicy: db.prepare('SELECT policy_id AS policyId, sha256 FROM case_policies WHERE name = ? AND version = ?'),
     insertPolicy: db.prepare('INSERT INTO case_policies (name, version, body, sha256, loaded_at) VALUES (?, ?, ?, ?, ?)'),
     policyBody: db.prepare('SELECT body FROM case_policies WHERE policy_id = ?').pluck(),
-    activeCase: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE employee_id = ? AND state <> 'resolved'`),
-    caseById: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE case_id = ?`),
-    cases: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE @state IS NULL OR state = @state ORDER BY case_id`),
-    pausesEnded: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE state = 'acknowledged' AND paused_until <= ? ORDER BY case_id`),
+    caseById: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE case_id = ?`).raw(),
+    cases: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE @state IS NULL OR state = @state ORDER BY case_id`).raw(),
+    pausesEnded: db.prepare(`SELECT ${CASE_COLUMNS} FROM cases WHERE state = 'acknowledged' AND paused_until <= ? ORDER BY case_id`).raw(),
     insertCase: db.prepare(`INSERT OR IGNORE INTO cases (employee_id, site_id, first_date, first_shift_id, shift_start_ms, policy_id, state, opened_at, updated_at)
       VALUES (@employeeId, @siteId, @firstDate, @firstShiftId, @shiftStartMs, @policyId, 'open', @openedAt, @updatedAt)`),
     setState: db.prepare(`UPDATE cases SET state = @state, paused_until = @pausedUntil, resolution = @resolution, resolution_note = @note,
@@ -307,9 +292,9 @@ function prepare(db: HubDatabase) {
     settleSteps: db.prepare(`UPDATE case_steps SET state = j.value ->> 1, fired_at = j.value ->> 2, outcome = j.value ->> 3 FROM json_each(?) AS j
       WHERE case_steps.step_row = j.value ->> 0 AND case_steps.state = 'scheduled'`),
     cancelSteps: db.prepare("UPDATE case_steps SET state = 'cancelled', fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND state = 'scheduled'"),
-    dueSteps: db.prepare(`SELECT s.step_row, s.step_key, s.step_id, s.due_ms, s.state, s.outcome, s.fired_at, s.scheduled_at, ${caseRawColumns('c.')}
+    dueSteps: db.prepare(`SELECT s.step_row, ${stepRawColumns('s.')}, ${caseRawColumns('c.')}
       FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.state = 'scheduled' AND s.due_ms <= ? ORDER BY s.due_ms, s.case_id, s.step_key LIMIT ?`).raw(),
-    steps: db.prepare(`SELECT ${STEP_COLUMNS} FROM case_steps WHERE case_id = ? ORDER BY due_ms, step_key`),
+    steps: db.prepare(`SELECT ${stepRawColumns('')} FROM case_steps WHERE case_id = ? ORDER BY due_ms, step_key`).raw(),
     addTask: db.prepare("INSERT OR IGNORE INTO case_tasks (case_id, step_key, title, due_ms, state, created_at) VALUES (?, ?, ?, ?, 'open', ?)"),
     tasks: db.prepare("SELECT task_id AS taskId, case_id AS caseId, step_key AS stepKey, title, due_ms AS dueMs, state FROM case_tasks WHERE @caseId IS NULL OR case_id = @caseId ORDER BY task_id"),
     messages: db.prepare(`SELECT message_id AS messageId, case_id AS caseId, step_key AS stepKey, role, recipient_id AS recipientId, channel, template, subject, text, state

@@ -25,11 +25,6 @@ export class HeldWrites<T> {
     this.items.push(item);
   }
 
-  /** What is held, in order (to look up a row not written yet). */
-  held(): readonly T[] {
-    return this.items;
-  }
-
   /** Writes what is held now (before a statement that must see it). */
   flush(): void {
     if (this.items.length === 0) return;
