@@ -26,8 +26,9 @@ export interface ActionContext {
 }
 
 /**
- * Carries out a step's actions inside the transaction that fires it: messages go to the outbox
- * (one per recipient and channel; the channels send them), tasks and notice drafts are stored.
+ * Carries out a step's actions inside the transaction that fires it: notifications go to the
+ * outbox (one message per recipient and channel; the channels send them), tasks and notice
+ * drafts are stored.
  * Nothing leaves the hub here, so a failed transaction leaves nothing half done.
  */
 export function runActions(ctx: ActionContext, actions: readonly Action[]): ActionRecord[] {
@@ -67,7 +68,10 @@ export function runActions(ctx: ActionContext, actions: readonly Action[]): Acti
   return records;
 }
 
-/** Queues one message per recipient and channel; a recipient the directory cannot name is recorded as skipped. */
+/**
+ * Queues a notification, one message per recipient and channel; a recipient the directory cannot
+ * name is recorded as skipped.
+ */
 function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readonly string[], template: string): ActionRecord[] {
   const t = ctx.policy.templates[template];
   if (t === undefined) return [{ action: 'notify_skipped', template, reason: 'no such template' }];
@@ -82,19 +86,21 @@ function queue(ctx: ActionContext, roles: readonly Recipient[], channels: readon
   });
   const out: ActionRecord[] = [];
   const recipients: EvidenceValue[] = [];
+  const to: Array<{ role: Recipient; recipientId: string | null; channel: string }> = [];
   for (const role of new Set(roles)) {
     const recipientId = role === 'employee' || role === 'emergency_contact' ? ctx.employee.id : role === 'manager' ? (ctx.employee.managerId ?? undefined) : null;
     if (recipientId === undefined) {
       out.push({ action: 'notify_skipped', role, template, reason: 'the employee has no manager in the directory' });
       continue;
     }
-    for (const channel of channels) {
-      ctx.store.queueMessage({ caseId: ctx.c.caseId, stepKey: ctx.stepKey, role, recipientId, channel, template, subject: t.subject ?? null, text }, ctx.nowMs);
-    }
+    for (const channel of channels) to.push({ role, recipientId, channel });
     recipients.push({ role, recipientId });
   }
-  // One record per notification: the text once, then who it went to.
-  if (recipients.length > 0) out.unshift({ action: 'notify', template, channels: [...channels], text, recipients });
+  // One notification, and one record of it: the text once, then who it went to.
+  if (recipients.length > 0) {
+    if (to.length > 0) ctx.store.queueNotification({ caseId: ctx.c.caseId, stepKey: ctx.stepKey, template, subject: t.subject ?? null, text, to }, ctx.nowMs);
+    out.unshift({ action: 'notify', template, channels: [...channels], text, recipients });
+  }
   return out;
 }
 

@@ -240,8 +240,16 @@ export class CaseEngine {
    * every case still without such a step. A case a later row of the batch resolved asks nothing.
    */
   private checkAbsences(checks: readonly AbsenceCheck[], nowMs: number, changes: CaseChange[]): void {
-    const waiting = (c: Case): Step[] =>
-      c.state === 'resolved' ? [] : this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
+    // Looked up once per case: a step scheduled below is refused again by `schedule` if asked twice.
+    const waitingOf = new Map<number, Step[]>();
+    const waiting = (c: Case): Step[] => {
+      let steps = waitingOf.get(c.caseId);
+      if (steps === undefined) {
+        steps = c.state === 'resolved' ? [] : this.policies.get(c.policyId).steps.filter((s) => 'absentDays' in s.at && !this.store.hasStep(c.caseId, s.id));
+        waitingOf.set(c.caseId, steps);
+      }
+      return steps;
+    };
     const wanted = new Map<LocalDate, Set<string>>();
     for (const { c, date } of checks) {
       if (waiting(c).length === 0) continue;

@@ -16,8 +16,9 @@ import type { Migration } from '../db/migration.js';
  *   the evidence log and the steps (timeline.ts), and `case_steps.scheduled_at` says when each
  *   step was scheduled. Since cases-2 `case_steps` is a rowid table in the order steps were
  *   scheduled, with (case_id, step_key) unique beside it.
- * - `case_tasks`, `case_messages` (the outbox of notifications, one row per recipient and
- *   channel) and `case_notices` (legal documents: drafted from the facts, rendered to HTML when
+ * - `case_tasks`, `case_notifications` (what a step said: template, subject and text, once; since
+ *   channels-3) with `case_messages` (the outbox: one narrow delivery row per recipient and
+ *   channel, pointing at its notification) and `case_notices` (legal documents: drafted from the facts, rendered to HTML when
  *   an HR user approves them, printed to PDF after; both kept in the evidence log by SHA-256),
  *   and `case_mailings`, the registered letter each went out as (carrier, tracking number, the
  *   address on the envelope, the date it was posted).

@@ -2,7 +2,7 @@ import { writeImmediate, type HubDatabase } from '../db/database.js';
 import { HeldWrites, WriteScope } from '../db/held-writes.js';
 import { ManyRows } from '../db/insert-rows.js';
 import type { LocalDate } from '../time/local-date.js';
-import type { NoticeKind } from './policy-schema.js';
+import type { NoticeKind, Recipient } from './policy-schema.js';
 import type { Case, CaseMessage, CaseNotice, CaseResolution, CaseState, CaseStep, CaseTask, NoticeFacts, NoticeState } from './types.js';
 
 /** One row of detection's change feed (schema.ts), with the employee's case not resolved when it was read. */
@@ -28,6 +28,17 @@ export interface DueStep {
   c: Case;
 }
 
+/** A notification as held until the commit, with the recipients and channels it goes to. */
+export interface HeldNotification {
+  caseId: number;
+  stepKey: string;
+  template: string;
+  subject: string | null;
+  text: string;
+  to: ReadonlyArray<{ role: Recipient; recipientId: string | null; channel: string }>;
+  atMs: number;
+}
+
 /** A held step's key in `heldStepKeys`. */
 const heldKey = (caseId: number, stepKey: string): string => `${caseId}\t${stepKey}`;
 
@@ -45,8 +56,8 @@ export class CaseStore {
   private readonly heldStepKeys = new Set<string>();
   private readonly heldSettles: HeldWrites<[number, string, number, string | null]>;
   private readonly heldAbsentDays: HeldWrites<[number, number]>;
-  /** Rows of case_messages as inserted, held (a million in a month at 10,000 cases: no object each). */
-  private readonly heldMessages: HeldWrites<unknown[]>;
+  /** Notifications with their messages, held (a million messages in a month at 10,000 cases). */
+  private readonly heldNotifications: HeldWrites<HeldNotification>;
 
   constructor(readonly db: HubDatabase) {
     this.s = prepare(db);
@@ -64,8 +75,29 @@ export class CaseStore {
     );
     this.heldSettles = new HeldWrites(this.scope, (rows) => this.s.settleSteps.run(JSON.stringify(rows)));
     this.heldAbsentDays = new HeldWrites(this.scope, (rows) => this.s.setAbsentDays.run(JSON.stringify([...new Map(rows)])));
-    const messages = new ManyRows(db, 'INSERT INTO case_messages (case_id, step_key, role, recipient_id, channel, template, subject, text, state, next_try_ms, created_at, updated_at)', 12);
-    this.heldMessages = new HeldWrites(this.scope, (rows) => messages.insertAll(rows));
+    const notifications = new ManyRows(db, 'INSERT INTO case_notifications (notification_id, case_id, step_key, template, subject, text, created_at)', 7);
+    const messages = new ManyRows(db, 'INSERT INTO case_messages (notification_id, role, recipient_id, channel, state, next_try_ms, updated_at)', 7);
+    this.heldNotifications = new HeldWrites(this.scope, (held) => {
+      // Ids are given here, in the write lock, so each message can name its notification.
+      let id = this.s.lastNotification.get() as number;
+      notifications.clear();
+      messages.clear();
+      for (const n of held) {
+        id++;
+        notifications.values.push(id, n.caseId, n.stepKey, n.template, n.subject, n.text, n.atMs);
+        notifications.rowAdded();
+      }
+      notifications.flush();
+      id -= held.length;
+      for (const n of held) {
+        id++;
+        for (const to of n.to) {
+          messages.values.push(id, to.role, to.recipientId, to.channel, 'queued', n.atMs, n.atMs);
+          messages.rowAdded();
+        }
+      }
+      messages.flush();
+    });
   }
 
   /**
@@ -152,7 +184,7 @@ export class CaseStore {
     return this.s.cancelSteps.run({ caseId, atMs, outcome }).changes;
   }
 
-  /** Up to `limit` steps due by `nowMs`, oldest first, each with its case. */
+  /** Up to `limit` steps due by `nowMs`, oldest first (a case's steps due together in the order they were scheduled), each with its case. */
   dueSteps(nowMs: number, limit: number): DueStep[] {
     this.flushSteps();
     return (this.s.dueSteps.all(nowMs, limit) as unknown[][]).map((r) => ({ row: r[0] as number, step: stepAt(r, 1), c: caseAt(r, 9) }));
@@ -177,13 +209,16 @@ export class CaseStore {
     return this.s.tasks.all({ caseId: caseId ?? null }) as CaseTask[];
   }
 
-  /** Queues a message in the outbox (held: written with the transaction). */
-  queueMessage(m: Omit<CaseMessage, 'messageId' | 'state'>, atMs: number): void {
-    this.heldMessages.hold([m.caseId, m.stepKey, m.role, m.recipientId, m.channel, m.template, m.subject, m.text, 'queued', atMs, atMs, atMs]);
+  /**
+   * Queues a notification in the outbox: its text once, and one message for each recipient and
+   * channel in `to`, which the channels send (held: written with the transaction).
+   */
+  queueNotification(n: Omit<HeldNotification, 'atMs'>, atMs: number): void {
+    this.heldNotifications.hold({ ...n, atMs });
   }
 
   messages(caseId: number): CaseMessage[] {
-    this.heldMessages.flush();
+    this.heldNotifications.flush();
     return this.s.messages.all(caseId) as CaseMessage[];
   }
 
@@ -293,12 +328,14 @@ function prepare(db: HubDatabase) {
       WHERE case_steps.step_row = j.value ->> 0 AND case_steps.state = 'scheduled'`),
     cancelSteps: db.prepare("UPDATE case_steps SET state = 'cancelled', fired_at = @atMs, outcome = @outcome WHERE case_id = @caseId AND state = 'scheduled'"),
     dueSteps: db.prepare(`SELECT s.step_row, ${stepRawColumns('s.')}, ${caseRawColumns('c.')}
-      FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.state = 'scheduled' AND s.due_ms <= ? ORDER BY s.due_ms, s.case_id, s.step_key LIMIT ?`).raw(),
+      FROM case_steps s JOIN cases c ON c.case_id = s.case_id WHERE s.state = 'scheduled' AND s.due_ms <= ? ORDER BY s.due_ms, s.case_id, s.step_row LIMIT ?`).raw(),
     steps: db.prepare(`SELECT ${stepRawColumns('')} FROM case_steps WHERE case_id = ? ORDER BY due_ms, step_key`).raw(),
     addTask: db.prepare("INSERT OR IGNORE INTO case_tasks (case_id, step_key, title, due_ms, state, created_at) VALUES (?, ?, ?, ?, 'open', ?)"),
     tasks: db.prepare("SELECT task_id AS taskId, case_id AS caseId, step_key AS stepKey, title, due_ms AS dueMs, state FROM case_tasks WHERE @caseId IS NULL OR case_id = @caseId ORDER BY task_id"),
-    messages: db.prepare(`SELECT message_id AS messageId, case_id AS caseId, step_key AS stepKey, role, recipient_id AS recipientId, channel, template, subject, text, state
-      FROM case_messages WHERE case_id = ? ORDER BY message_id`),
+    lastNotification: db.prepare('SELECT coalesce(max(notification_id), 0) FROM case_notifications').pluck(),
+    messages: db.prepare(`SELECT m.message_id AS messageId, n.case_id AS caseId, n.step_key AS stepKey, m.role, m.recipient_id AS recipientId, m.channel,
+        n.template, n.subject, n.text, m.state
+      FROM case_notifications n JOIN case_messages m ON m.notification_id = n.notification_id WHERE n.case_id = ? ORDER BY m.message_id`),
     draftNotice: db.prepare(`INSERT OR IGNORE INTO case_notices (case_id, step_key, kind, state, deliver, deadline_days, facts, created_at, updated_at)
       VALUES (@caseId, @stepKey, @kind, 'draft', @deliver, @deadlineDays, @facts, @atMs, @atMs)`),
     noticeById: db.prepare(`SELECT ${NOTICE_COLUMNS} FROM case_notices WHERE notice_id = ?`),

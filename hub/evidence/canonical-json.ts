@@ -20,8 +20,17 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
  * same bytes and is the one place that puts a refusal into words.
  */
 export function canonicalJson(value: unknown): string {
+  return canonicalJsonIfFast(value) ?? canonicalJsonByWriter(value);
+}
+
+/**
+ * The fast path alone: the canonical text of a value it can vouch for, else undefined (a value to
+ * refuse, or one only the writer orders right). For a caller that embeds the text in a larger
+ * canonical value and so must have the refusal worded from the larger value's root.
+ */
+export function canonicalJsonIfFast(value: unknown): string | undefined {
   const copy = sortedCopy(value, 0);
-  return copy === NOT_FAST ? canonicalJsonByWriter(value) : JSON.stringify(copy);
+  return copy === NOT_FAST ? undefined : JSON.stringify(copy);
 }
 
 /**
@@ -45,6 +54,11 @@ const MAX_FAST_DEPTH = 200;
 
 /** `String.prototype.isWellFormed` (ES2024; Node 20 has it, the ES2023 typings do not). */
 const isWellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean }).isWellFormed;
+
+/** The canonical text of a string the fast path would take (one without a lone surrogate), else undefined. */
+export function canonicalStringIfFast(value: string): string | undefined {
+  return isWellFormed.call(value) ? JSON.stringify(value) : undefined;
+}
 
 /**
  * A copy of `value` that JSON.stringify writes in canonical form, or NOT_FAST for anything the

@@ -29,13 +29,38 @@ export function isLocalDate(text: string): boolean {
   }
 }
 
+/**
+ * Dates and day numbers met lately, both ways: a run converts the same few days hundreds of
+ * thousands of times, and a map look-up costs a tenth of building a Date and its ISO string.
+ * Cleared when it grows past a few years of days (the keys are valid dates or day numbers only).
+ */
+const DAYS_KEPT = 2_000;
+const dayNumbers = new Map<LocalDate, number>();
+const dates = new Map<number, LocalDate>();
+
 /** Days since 1970-01-01 of a local date. */
 export function dayNumber(date: LocalDate): number {
-  return Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS);
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS);
+    // A malformed text gives NaN, which is not kept.
+    if (Number.isFinite(day)) remember(dayNumbers, date, day);
+  }
+  return day;
 }
 
 export function fromDayNumber(day: number): LocalDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    remember(dates, day, date);
+  }
+  return date;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= DAYS_KEPT) map.clear();
+  map.set(key, value);
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {

@@ -10,3 +10,12 @@ export function hubErrorOf(fn: () => unknown): HubError {
   }
   throw new Error('expected a HubError, nothing was thrown');
 }
+
+/** What `write` returns, or its refusal's code and message: two writers agree when these are equal. */
+export function outcomeOf(write: () => string): string {
+  try {
+    return write();
+  } catch (err) {
+    return `refused ${String((err as { code?: string }).code)}: ${(err as Error).message}`;
+  }
+}

@@ -32,7 +32,7 @@ export function isAfter(to: MessageState, from: MessageState): boolean {
   return RANK[to] > RANK[from];
 }
 
-/** The outbox's statements on `case_messages` and its own tables (schema.ts), prepared once per connection. */
+/** The outbox's statements on `case_messages` (with their notifications) and its own tables (schema.ts), prepared once per connection. */
 export class OutboxStore {
   private readonly s: ReturnType<typeof prepare>;
 
@@ -146,14 +146,16 @@ export interface AttemptRow {
 
 type AttemptDbRow = Omit<AttemptRow, 'request' | 'response'> & { request: string | null; response: string | null };
 
-const DUE_COLUMNS = `m.message_id AS messageId, m.case_id AS caseId, c.employee_id AS employeeId, m.role, m.recipient_id AS recipientId,
-  m.channel, m.subject, m.text, m.attempts, m.created_at AS createdAt`;
+const DUE_COLUMNS = `m.message_id AS messageId, n.case_id AS caseId, c.employee_id AS employeeId, m.role, m.recipient_id AS recipientId,
+  m.channel, n.subject, n.text, m.attempts, n.created_at AS createdAt`;
+/** A message with its notification (the text) and its case (the employee). */
+const WITH_CASE = 'JOIN case_notifications n ON n.notification_id = m.notification_id JOIN cases c ON c.case_id = n.case_id';
 
 function prepare(db: HubDatabase) {
   return {
-    due: db.prepare(`SELECT ${DUE_COLUMNS} FROM case_messages m JOIN cases c ON c.case_id = m.case_id
+    due: db.prepare(`SELECT ${DUE_COLUMNS} FROM case_messages m ${WITH_CASE}
       WHERE m.state = 'queued' AND m.next_try_ms <= ? ORDER BY m.next_try_ms, m.message_id LIMIT ?`),
-    message: db.prepare(`SELECT ${DUE_COLUMNS}, m.state FROM case_messages m JOIN cases c ON c.case_id = m.case_id WHERE m.message_id = ?`),
+    message: db.prepare(`SELECT ${DUE_COLUMNS}, m.state FROM case_messages m ${WITH_CASE} WHERE m.message_id = ?`),
     claim: db.prepare(`UPDATE case_messages SET attempts = attempts + 1, next_try_ms = @leaseUntil, updated_at = @nowMs
       WHERE message_id = @messageId AND state = 'queued' AND next_try_ms <= @nowMs RETURNING attempts`).pluck(),
     abandon: db.prepare(`UPDATE case_message_attempts SET outcome = 'abandoned', finished_at = @nowMs,
@@ -178,7 +180,7 @@ function prepare(db: HubDatabase) {
       unread_escalated_at AS unreadEscalatedAt FROM case_message_receipts WHERE message_id = ?`),
     advance: db.prepare('UPDATE case_messages SET state = @to, updated_at = @atMs WHERE message_id = @messageId AND state = @from'),
     unread: db.prepare(`SELECT ${DUE_COLUMNS}, r.sent_at AS sentAt FROM case_message_receipts r
-      JOIN case_messages m ON m.message_id = r.message_id JOIN cases c ON c.case_id = m.case_id
+      JOIN case_messages m ON m.message_id = r.message_id ${WITH_CASE}
       WHERE r.read_at IS NULL AND r.unread_escalated_at IS NULL AND r.sent_at <= ? AND m.role = 'employee'
         AND m.state IN ('sent', 'delivered') AND c.state <> 'resolved'
       ORDER BY r.sent_at, m.message_id LIMIT ?`),

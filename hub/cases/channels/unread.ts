@@ -26,7 +26,7 @@ const BATCH = 500;
 /**
  * Queues, for each message to the employee sent at least `afterMinutes` before `nowMs` and not
  * read (of a case not resolved), one message to their manager on each of `unread.channels`. The
- * copies are keyed `unread@<messageId>` in `case_messages`, and the original is marked so it is
+ * copies are one notification keyed `unread@<messageId>`, and the original is marked so it is
  * not looked at again (its receipt's `unread_escalated_at`, set once). Runs in the caller's
  * transaction.
  */
@@ -47,7 +47,10 @@ export function escalateUnread(ctx: UnreadContext, nowMs: number, unread: NonNul
     const stepKey = `unread@${m.messageId}`;
     // Marked escalated above, once: this message is never escalated twice.
     const queued = [...unread.channels];
-    for (const channel of queued) ctx.cases.queueMessage({ caseId: m.caseId, stepKey, role: 'manager', recipientId: managerId, channel, template: 'unread-escalation', subject, text }, nowMs);
+    if (queued.length > 0) {
+      const to = queued.map((channel) => ({ role: 'manager' as const, recipientId: managerId, channel }));
+      ctx.cases.queueNotification({ caseId: m.caseId, stepKey, template: 'unread-escalation', subject, text, to }, nowMs);
+    }
     ctx.record(m, 'message_unread_escalated', { messageId: m.messageId, managerId, channels: queued, afterMinutes: unread.afterMinutes });
     out.push({ messageId: m.messageId, caseId: m.caseId, managerId, channels: queued });
   }

@@ -61,8 +61,9 @@ export class OutboxStory {
 
   messages(): Array<CaseMessage & { attempts: number; nextTryMs: number | null; lastError: string | null }> {
     return this.story.db
-      .prepare(`SELECT message_id AS messageId, case_id AS caseId, step_key AS stepKey, role, recipient_id AS recipientId, channel, subject, text, state,
-        attempts, next_try_ms AS nextTryMs, last_error AS lastError FROM case_messages ORDER BY message_id`)
+      .prepare(`SELECT m.message_id AS messageId, n.case_id AS caseId, n.step_key AS stepKey, m.role, m.recipient_id AS recipientId, m.channel, n.subject, n.text, m.state,
+        m.attempts, m.next_try_ms AS nextTryMs, m.last_error AS lastError FROM case_messages m JOIN case_notifications n ON n.notification_id = m.notification_id
+        ORDER BY m.message_id`)
       .all() as Array<CaseMessage & { attempts: number; nextTryMs: number | null; lastError: string | null }>;
   }
 
