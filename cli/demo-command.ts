@@ -7,7 +7,7 @@ import { startAgent } from '../agent/agent.js';
 import { parseConfig } from '../agent/config/load.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { DEMO_GATEWAY, DEMO_SITE, startDemoHub } from './demo-hub.js';
+import { DEMO_ACCOUNTS, DEMO_GATEWAY, DEMO_SITE, startDemoHub } from './demo-hub.js';
 import { TerminalSimulator, startTcpServer } from '../fixtures/sim/index.js';
 import { TcpTransport } from '../protocols/transport/tcp.js';
 import { ZkClient } from '../protocols/zk/client/client.js';
@@ -20,8 +20,9 @@ import { formatTable } from './output.js';
 export const DEMO_USAGE = `Usage: rollcall demo [options]
 
 Runs a whole site on this machine: a simulated punch clock, the hub (embedded MQTT broker with the
-gateway's own password, ingest into SQLite, detection, the HTTP API) with the terminal's users as
-employees on an office week, and the edge agent reading the clock and publishing to the hub.
+gateway's own password, ingest into SQLite, detection, cases, the HTTP API and the dashboard with
+an account per role) with the terminal's users as employees on an office week, and the edge agent
+reading the clock and publishing to the hub.
 Prints the terminal, the backfill of its history, and each realtime punch as the hub stores it,
 until Ctrl-C.
 
@@ -82,9 +83,11 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     const mqttPort = await choosePort(values['mqtt-port'], DEFAULT_MQTT_PORT, 'MQTT broker', say);
     const apiPort = await choosePort(values['api-port'], DEFAULT_API_PORT, 'hub API', say);
     const gatewayPassword = randomBytes(12).toString('base64url');
+    const dashboardPassword = `demo-${randomBytes(6).toString('hex')}`;
     const running = await startDemoHub({
-      dataDir, mqttPort, apiPort, gatewayPassword, logger,
+      dataDir, mqttPort, apiPort, gatewayPassword, dashboardPassword, logger,
       timeZone: formatUtcOffset(sim.clock.utcOffsetMinutes),
+      today: new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10),
       users: sim.state.users,
     });
     stack.push(() => running.stop());
@@ -115,7 +118,8 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     const api = running.api?.url;
     if (api !== undefined) {
       const today = new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
-      say(`reports: ${api}/api/v1/status, ${api}/api/v1/reports/no-shows?date=${today}, ${api}/api/v1/reports/absences?from=${today.slice(0, 8)}01&to=${today}&format=csv`);
+      say(`\ndashboard: ${api}/  sign in as ${DEMO_ACCOUNTS.map(([name]) => name).join(', ')} (one per role) with the password ${dashboardPassword}`);
+      say(`API: ${api}/api/v1/openapi.json (reports for HR, e.g. ${api}/api/v1/reports/no-shows?date=${today}, after signing in)`);
     }
 
     say('\nwaiting for realtime punches (Ctrl-C to stop)...');

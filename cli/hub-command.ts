@@ -15,6 +15,7 @@ export const HUB_USAGE = `Usage: rollcall hub [run] [--config hub.yaml] [--clien
        rollcall hub status [--config hub.yaml] [--json]
        rollcall hub hash-password < password.txt
        rollcall hub import <employees|leave|schedules|holidays> FILE [--config hub.yaml]
+       rollcall hub user <add|list|passwd|role|disable|enable> ... [--config hub.yaml]
        rollcall hub policy --print-default | rollcall hub policy FILE
 
 The hub: runs (or reaches) the MQTT broker, takes every gateway's punches, status and terminal
@@ -27,6 +28,7 @@ Actions:
   hash-password  read a gateway password on stdin and print its scrypt hash for
                  sites[].gateways[].passwordHash
   import         people, leave, schedules or holiday overrides (rollcall hub import --help)
+  user           the accounts that sign in to the dashboard and API (rollcall hub user --help)
   policy         --print-default: the shipped escalation policy as YAML, to copy and change;
                  FILE: check an escalation policy and list its steps (exit code 2 when broken)
 
@@ -41,6 +43,7 @@ Options:
 
 export async function runHubCommand(argv: string[]): Promise<void> {
   if (argv[0] === 'import') return (await import('./hub-data-command.js')).runImportCommand(argv.slice(1));
+  if (argv[0] === 'user') return (await import('./user-command.js')).runUserCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

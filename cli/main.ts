@@ -12,7 +12,7 @@ Commands:
   terminal    talk to a punch clock: info, users, records, time, set-time
   sim         run a simulated punch clock for trying a setup before hardware arrives
   agent       run the site gateway (terminals and badge readers to MQTT): run, status, check, schema
-  hub         run the hub (broker, ingest, detection): run, check, status, import, hash-password
+  hub         run the hub (broker, ingest, detection): run, check, status, import, user, hash-password
   report      absences, departments and no-shows from the hub's database (csv, xlsx, json)
   evidence    export a case's signed evidence bundle, or verify one: export, verify
 

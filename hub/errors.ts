@@ -14,8 +14,14 @@ export type HubErrorCode =
   | 'CALENDAR'
   /** A report could not be produced or written. */
   | 'REPORT'
-  /** An API request without the right credentials. */
+  /** An API request without the right credentials (not signed in, a wrong password, an expired session). */
   | 'UNAUTHORIZED'
+  /** A signed-in user whose role does not allow the request, or an unsafe request without its CSRF token. */
+  | 'FORBIDDEN'
+  /** Too many failed sign-ins for a user name or an address; try again later. */
+  | 'RATE_LIMITED'
+  /** The request clashes with what is stored (a user name taken, the last admin disabled). */
+  | 'CONFLICT'
   /** The evidence log refused a fact, its signing key is unusable, or a bundle cannot be written or read. */
   | 'EVIDENCE'
   /** A notice could not be printed (no Chromium, or it failed). */

@@ -4,7 +4,10 @@ import { BrokerAccess, HUB_USERNAME } from './broker/access.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker.js';
 import type { HubConfig } from './config/load.js';
 import { openHubDatabase, type HubDatabase } from './db/database.js';
+import { LiveEvents } from './api/live-events.js';
 import { startApi, type RunningApi } from './api/server.js';
+import { shownConfig } from './config/shown-config.js';
+import { hubMetrics } from './metrics/hub-metrics.js';
 import { Ingest, type IngestConnection } from './ingest/ingest.js';
 import { Outbox } from './cases/channels/outbox.js';
 import type { CaseEngine } from './cases/engine.js';
@@ -13,6 +16,9 @@ import { EvidenceLog } from './evidence/log.js';
 import { evidenceKeyPath, loadOrCreateEvidenceKey } from './evidence/keys.js';
 import { openCases } from './wiring/case-ports.js';
 import { openModules, type HubModules } from './wiring/modules.js';
+
+/** How often live pages' terminal views are checked for news. */
+const HEALTH_WATCH_MS = 5_000;
 
 export interface HubOptions {
   logger: Logger;
@@ -114,26 +120,35 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
       logger.info('no channels configured: case notifications wait in the outbox, unsent');
     }
 
+    // What the dashboard's live pages are told changed.
+    const events = new LiveEvents();
+    stack.push(() => events.close());
     let running = true;
     const detect = (): void => {
       if (!running) return;
       try {
         const result = modules.runDetection();
         const raised = result.events.length;
-        if (raised > 0) logger.info({ events: raised }, 'detection raised or changed events');
+        if (raised > 0) {
+          logger.info({ events: raised }, 'detection raised or changed events');
+          events.publish('no-shows');
+        }
       } catch (err) {
         logger.error({ err }, 'detection run failed; it runs again at the next interval');
       }
       // After detection, whether or not it failed: steps already due must not wait for it. Each
       // part goes on when another fails; what failed is tried again at the next interval.
       try {
-        cases.run();
+        if (cases.run().length > 0) events.publish('cases');
       } catch (err) {
         logger.error({ err }, 'the case ladder could not advance; it tries again at the next interval');
       }
       if (print !== undefined && printing === undefined) {
         printing = cases.notices
           .print(print)
+          .then((printed) => {
+            if (printed > 0) events.publish('cases');
+          })
           .catch((err: unknown) => logger.error({ err }, 'printing notices failed'))
           .finally(() => (printing = undefined));
       }
@@ -151,6 +166,18 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
         logger.error({ err }, 'could not sign the evidence log\'s tree head; trying again at the next interval');
       }
     };
+    // Terminals and gateways report on their own clock: live pages hear of it within seconds.
+    let healthSeen = modules.health.lastChangeMs();
+    const watchHealth = setInterval(() => {
+      try {
+        const changed = modules.health.lastChangeMs();
+        if (changed !== healthSeen) events.publish('terminals');
+        healthSeen = changed;
+      } catch (err) {
+        logger.warn({ err }, 'could not read terminal health for live pages');
+      }
+    }, HEALTH_WATCH_MS);
+    stack.push(() => clearInterval(watchHealth));
     const timer = setInterval(detect, config.detection.intervalSeconds * 1000);
     stack.push(() => {
       running = false;
@@ -160,7 +187,17 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
 
     let api: RunningApi | undefined;
     if (config.api !== undefined) {
-      api = await startApi({ ...config.api, sites: config.sites, modules, cases: { cases, evidence, ...(outbox === undefined ? {} : { outbox }) }, logger: logger.child({ component: 'api' }) });
+      api = await startApi({
+        ...config.api,
+        sites: config.sites,
+        modules,
+        cases: { cases, evidence, ...(outbox === undefined ? {} : { outbox }) },
+        evidence,
+        events,
+        metrics: () => hubMetrics({ modules, sites: config.sites, cases, evidence, ingest, nowMs: Date.now }),
+        admin: { config: () => shownConfig(config), policy: () => ({ ...cases.currentPolicy(), file: config.cases.policyFile }) },
+        logger: logger.child({ component: 'api' }),
+      });
       const serving = api;
       stack.push(() => serving.close());
     }

@@ -1,92 +1,168 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { packageVersion } from '../../agent/version.js';
+import { Accounts } from '../auth/accounts.js';
+import { DEFAULT_SESSION_LIMITS, Sessions, type SessionLimits } from '../auth/sessions.js';
+import { DEFAULT_LIMITER_OPTIONS, SignInLimiter } from '../auth/sign-in-limiter.js';
 import type { HubSite } from '../config/load.js';
-import { HubError } from '../errors.js';
-import { caseRoutes, type CaseRouteOptions } from './case-routes.js';
-import { absencesTable, departmentsTable, noShowsTable } from '../reports/absence-tables.js';
-import { writeReport } from '../reports/format/write-report.js';
-import type { ReportFormat, ReportTable } from '../reports/format/table.js';
-import type { NewLeave } from '../leave/types.js';
-import { parseLocalDate } from '../time/local-date.js';
+import { HubError, type HubErrorCode } from '../errors.js';
+import type { EvidenceLog } from '../evidence/log.js';
 import { zone, type Zone } from '../time/zone.js';
 import type { HubModules } from '../wiring/modules.js';
+import { ActionLog, actorFacts } from './action-log.js';
+import { adminRoutes, type AdminRouteOptions } from './admin-routes.js';
+import { authorize, checkCsrf, principalOf } from './authenticate.js';
+import { caseRoutes, type CaseRouteOptions } from './case-routes.js';
+import { facilitiesRoutes } from './facilities-routes.js';
+import { LiveEvents } from './live-events.js';
+import { openApiDocument } from './openapi.js';
+import { reportRoutes } from './report-routes.js';
+import type { Principal, Reply, Route, RouteContext } from './route.js';
+import { Router } from './router.js';
+import { sessionRoutes } from './session-routes.js';
+import { dashboardDir, staticFile } from './static-files.js';
 
 export interface ApiOptions {
   host: string;
   port: number;
-  /** Bearer token every request must carry; without one, only clients on this machine are served. */
+  /** Bearer token integrations send (api.tokenFile); it holds every role. */
   token?: string;
   sites: readonly HubSite[];
   modules: HubModules;
   /** Cases, their notices and the outbox's receipts (absent: no case routes). */
-  cases?: Omit<CaseRouteOptions, 'body' | 'actor'>;
+  cases?: Omit<CaseRouteOptions, 'directory' | 'changed'>;
+  /** Where actions are recorded (sign-ins, approvals, every change made over the API). */
+  evidence?: EvidenceLog;
+  /** Session lifetimes; the cookie's Secure flag (set when users reach the hub over HTTPS). */
+  sessions?: Partial<SessionLimits> & { secureCookies?: boolean };
+  /** Failed sign-ins allowed per user name and per address in `windowMs`. */
+  signIn?: { maxFailures?: number; windowMs?: number };
+  /** Live updates: the hub publishes to it; the API streams it. One is made when absent. */
+  events?: LiveEvents;
+  /** Prometheus text for /metrics. */
+  metrics?: () => string;
+  /** The admin's views: configuration (without secrets) and policy. */
+  admin?: Pick<AdminRouteOptions, 'config' | 'policy'>;
+  /** The dashboard's files; found in the package when absent, none served when null. */
+  dashboard?: string | null;
+  now?: () => number;
   logger: Logger;
 }
 
 export interface RunningApi {
   url: string;
+  events: LiveEvents;
+  accounts: Accounts;
+  router: Router;
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, url: URL, params: string[]) => Promise<Reply> | Reply;
-interface Reply {
-  status?: number;
-  json?: unknown;
-  file?: { body: Buffer; contentType: string; name: string; inline?: boolean };
-}
-
 const MAX_BODY = 1 << 20;
+/** An address may fail this many times more than one user name: a site's staff often share one. */
+const ADDRESS_ALLOWANCE = 4;
+const STATUS_OF: Partial<Record<HubErrorCode, number>> = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, INVALID_INPUT: 400, CALENDAR: 400, CONFLICT: 409, RATE_LIMITED: 429 };
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 /**
- * The hub's HTTP API (JSON): status, reports (JSON, or CSV/XLSX downloads), employees, leave,
- * and cases with their notices and message receipts (case-routes.ts).
- * Errors are `{error: {code, message, problems}}` with the HTTP status the code calls for.
+ * The hub's HTTP API and dashboard. Every route names who may call it (route.ts): a signed-in
+ * user of a role (local accounts, session cookie, CSRF token on every change) or the API token.
+ * Every change made through it is recorded in the evidence log. Errors are
+ * `{error: {code, message, problems}}` with the HTTP status the code calls for.
  */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const { modules: m, logger } = options;
+  const now = options.now ?? Date.now;
   const zones = new Map<string, Zone>(options.sites.map((s) => [s.id, zone(s.timeZone)]));
-  const zoneOf = (site: string): Zone => zones.get(site) ?? fail('NOT_FOUND', `no site ${site}`);
-  const src = { reports: m.reports, directory: m.directory, zoneOf };
-  const routes: Array<[string, RegExp, Handler]> = [
-    ['GET', /^\/api\/v1\/status$/, () => ({ json: status(options.sites, m, zoneOf) })],
-    ['GET', /^\/api\/v1\/reports\/absences$/, (_r, u) => report(absencesTable(src, period(u)), u)],
-    ['GET', /^\/api\/v1\/reports\/departments$/, (_r, u) => report(departmentsTable(src, period(u)), u)],
-    ['GET', /^\/api\/v1\/reports\/no-shows$/, (_r, u) => report(noShowsTable(src, { date: dateParam(u, 'date'), ...optional(u, 'site') }), u)],
-    ['GET', /^\/api\/v1\/employees\/([^/]+)$/, (_r, _u, [id]) => ({ json: m.directory.getEmployee(id!) ?? fail('NOT_FOUND', `no employee ${id}`) })],
-    ['GET', /^\/api\/v1\/employees\/([^/]+)\/history$/, (_r, _u, [id]) => ({ json: m.directory.history(id!) })],
-    ['GET', /^\/api\/v1\/leave$/, (_r, u) => ({ json: m.leave.listLeave({ ...optional(u, 'employeeId'), ...optionalDate(u, 'from'), ...optionalDate(u, 'to') }) })],
-    ['POST', /^\/api\/v1\/leave$/, async (r) => ({ status: 201, json: m.leave.addLeave((await body(r)) as NewLeave, actor(r)) })],
-    ['POST', /^\/api\/v1\/leave\/(\d+)\/cancel$/, (r, _u, [id]) => ({ json: m.leave.cancelLeave(Number(id), actor(r)) })],
-    ['GET', /^\/api\/v1\/dead-letters$/, () => ({ json: m.punches.deadLetters({ limit: 500 }).map((d) => ({ ...d, payload: d.payload.toString('utf8') })) })],
-    ...(options.cases === undefined ? [] : caseRoutes({ ...options.cases, body, actor })),
+  const zoneOf = (site: string): Zone => zones.get(site) ?? notFound(`no site ${site}`);
+  const accounts = new Accounts(m.db);
+  const sessions = new Sessions(m.db, accounts, { ...DEFAULT_SESSION_LIMITS, ...pick(options.sessions) });
+  const limiter = new SignInLimiter(options.signIn ?? {});
+  const perAddress = options.signIn?.maxFailures ?? DEFAULT_LIMITER_OPTIONS.maxFailures;
+  const addressLimiter = new SignInLimiter({ ...options.signIn, maxFailures: perAddress * ADDRESS_ALLOWANCE });
+  const actions = new ActionLog(options.evidence, logger);
+  const events = options.events ?? new LiveEvents();
+  const dashboard = options.dashboard === null ? undefined : (options.dashboard ?? dashboardDir());
+  if (dashboard === undefined && options.dashboard !== null) logger.warn('the dashboard\'s files are not in this installation; the API answers without it');
+
+  const routes: Route[] = [
+    ...sessionRoutes({ accounts, sessions, limiter, addressLimiter, actions, secureCookies: options.sessions?.secureCookies ?? false, now }),
+    ...reportRoutes({ sites: options.sites, modules: m, zoneOf, now }),
+    ...(options.cases === undefined ? [] : caseRoutes({ ...options.cases, directory: m.directory, changed: () => events.publish('cases') })),
+    ...facilitiesRoutes({ sites: options.sites, modules: m, zoneOf, now, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) }),
+    ...adminRoutes({ db: m.db, accounts, sessions, now, ...options.admin }),
+    events.route(),
   ];
+  routes.push({
+    method: 'GET', path: '/api/v1/openapi.json', access: 'public', tag: 'overview',
+    summary: 'This document',
+    handle: () => ({ json: document }),
+  });
+  const router = new Router(routes);
+  const document = openApiDocument(routes, packageVersion());
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => logger.error({ err }, 'API handler failed'));
   });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub');
+    const method = req.method ?? 'GET';
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const ip = req.socket.remoteAddress ?? '';
+    let principal: Principal | undefined;
+    let route: Route | undefined;
+    let params: Record<string, string> = {};
     try {
-      if (!allowed(req, options.token)) throw new HubError('UNAUTHORIZED', options.token === undefined ? 'this API answers only on this machine until api.tokenFile is set' : 'missing or wrong bearer token');
-      const match = routes.map(([method, re, h]) => ({ method, m: re.exec(url.pathname), h })).filter((r) => r.m !== null);
-      if (match.length === 0) return send(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}` } });
-      const route = match.find((r) => r.method === req.method);
-      if (route === undefined) return send(res, 405, { error: { code: 'METHOD', message: `${req.method} is not allowed on ${url.pathname}` } });
-      const reply = await route.h(req, url, route.m!.slice(1).map((p) => decodeURIComponent(p)));
-      if (reply.file !== undefined) {
-        res.writeHead(200, { 'content-type': reply.file.contentType, 'content-disposition': `${reply.file.inline === true ? 'inline' : 'attachment'}; filename="${reply.file.name}"` });
-        res.end(reply.file.body);
-      } else send(res, reply.status ?? 200, reply.json);
+      const match = router.match(method, url.pathname);
+      if (match.kind === 'no-route') {
+        const file = dashboard !== undefined && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith('/api/') ? staticFile(dashboard, url.pathname) : undefined;
+        if (file !== undefined) {
+          res.writeHead(200, { 'content-type': file.contentType, 'cache-control': 'no-cache' });
+          res.end(method === 'HEAD' ? undefined : file.body);
+          return;
+        }
+        return send(res, 404, { error: { code: 'NOT_FOUND', message: `no route ${url.pathname}`, problems: [] } });
+      }
+      if (match.kind === 'wrong-method') {
+        res.setHeader('allow', match.allowed.join(', '));
+        return send(res, 405, { error: { code: 'METHOD', message: `${method} is not allowed on ${url.pathname}`, problems: [] } });
+      }
+      route = match.route;
+      params = match.params;
+      principal = principalOf(req, sessions, options.token, now());
+      authorize(route.access, principal, `${method} ${route.path}`);
+      checkCsrf(req, principal);
+      const ctx: RouteContext = { req, res, url, params, principal, ip, actor: actorName(principal), body: (schema) => parsedBody(req, schema) };
+      const reply = await route.handle(ctx);
+      if (reply === undefined) return;
+      audit(route, method, url, params, principal, ip, reply.status ?? 200);
+      write(res, reply);
     } catch (err) {
       if (err instanceof HubError) {
-        const statusCode = err.code === 'UNAUTHORIZED' ? 401 : err.code === 'NOT_FOUND' ? 404 : err.code === 'INVALID_INPUT' || err.code === 'CALENDAR' ? 400 : 500;
-        send(res, statusCode, { error: { code: err.code, message: err.message, problems: err.problems } });
+        const status = STATUS_OF[err.code] ?? 500;
+        // Refusals of someone signed in (or holding the token) are kept; anonymous ones are not, or
+        // anyone who can reach the port could fill the append-only log.
+        if (route !== undefined && principal !== undefined && (err.code === 'FORBIDDEN' || method !== 'GET')) audit(route, method, url, params, principal, ip, status, err.message);
+        send(res, status, { error: { code: err.code, message: err.message, problems: err.problems } });
       } else {
         logger.error({ err, path: url.pathname }, 'API request failed');
-        send(res, 500, { error: { code: 'INTERNAL', message: 'the hub could not answer; see its log' } });
+        send(res, 500, { error: { code: 'INTERNAL', message: 'the hub could not answer; see its log', problems: [] } });
       }
     }
+  }
+
+  /** Records a change made (or refused) over the API; reads are not actions, refusals of them are. */
+  function audit(route: Route, method: string, url: URL, params: Record<string, string>, principal: Principal | undefined, ip: string, status: number, refusal?: string): void {
+    if (route.audit === false || (method === 'GET' && refusal === undefined)) return;
+    actions.record(refusal === undefined ? 'api.action' : 'api.refused', now(), {
+      ...actorFacts(principal, ip), method, path: url.pathname, route: route.path, params, status, ...(refusal === undefined ? {} : { reason: refusal }),
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -96,95 +172,69 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
-  logger.info({ url }, 'API listening');
-  return { url, close: () => closeServer(server) };
-}
-
-function status(sites: readonly HubSite[], m: HubModules, zoneOf: (site: string) => Zone): unknown {
+  logger.info({ url, dashboard: dashboard !== undefined }, 'API listening');
   return {
-    sites: sites.map((s) => {
-      const z = zoneOf(s.id);
-      const watermark = m.health.watermark(s.id, s.gateways.map((g) => g.id));
-      return {
-        site: s.id,
-        name: s.name ?? null,
-        timeZone: s.timeZone,
-        watermark: watermark === null ? null : z.format(watermark),
-        punches: m.punches.count(s.id),
-        gateways: m.health.gateways(s.id).map((g) => ({ ...g, at: z.format(g.atMs) })),
-        terminals: m.health.terminals(s.id).map((t) => ({ ...t.health, deliveredThrough: t.deliveredThroughMs === null ? null : z.format(t.deliveredThroughMs), retired: t.retiredMs !== null })),
-      };
-    }),
-    deadLetters: m.punches.deadLetters({ limit: 10_000 }).length,
+    url, events, accounts, router,
+    close: () => {
+      events.close();
+      return closeServer(server);
+    },
   };
 }
 
-function report(table: ReportTable, url: URL): Reply {
-  const format = (url.searchParams.get('format') ?? 'json') as ReportFormat;
-  if (!['csv', 'xlsx', 'json'].includes(format)) fail('INVALID_INPUT', `format must be csv, xlsx or json, not "${format}"`);
-  if (format === 'json') return { json: table };
-  const written = writeReport(table, format);
-  return { file: { body: written.body, contentType: written.contentType, name: `${table.title.replace(/[^A-Za-z0-9-]+/g, '-')}.${written.extension}` } };
+function actorName(p: Principal | undefined): string {
+  if (p === undefined) return 'anonymous';
+  return p.kind === 'token' ? p.name : p.account.username;
 }
 
-function period(url: URL): { from: string; to: string; site?: string; department?: string } {
-  return { from: dateParam(url, 'from'), to: dateParam(url, 'to'), ...optional(url, 'site'), ...optional(url, 'department') };
+function write(res: ServerResponse, reply: Reply): void {
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
+  if (reply.file !== undefined) {
+    const name = reply.file.name.replace(/[^A-Za-z0-9._-]/g, '_');
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.file.contentType, 'content-disposition': `${reply.file.inline === true ? 'inline' : 'attachment'}; filename="${name}"`, 'cache-control': 'no-store' });
+    res.end(reply.file.body);
+  } else if (reply.text !== undefined) {
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.text.contentType, 'cache-control': 'no-store' });
+    res.end(reply.text.body);
+  } else if (reply.status === 204) {
+    res.writeHead(204);
+    res.end();
+  } else send(res, reply.status ?? 200, reply.json);
 }
 
-function dateParam(url: URL, name: string): string {
-  const v = url.searchParams.get(name);
-  if (v === null) fail('INVALID_INPUT', `query parameter ${name}=YYYY-MM-DD is required`);
-  return parseLocalDate(v);
-}
-
-function optional<K extends string>(url: URL, name: K): Partial<Record<K, string>> {
-  const v = url.searchParams.get(name);
-  return v === null ? {} : ({ [name]: v } as Record<K, string>);
-}
-
-function optionalDate<K extends string>(url: URL, name: K): Partial<Record<K, string>> {
-  const v = url.searchParams.get(name);
-  return v === null ? {} : ({ [name]: parseLocalDate(v) } as Record<K, string>);
-}
-
-function actor(req: IncomingMessage): string {
-  const who = req.headers['x-rollcall-user'];
-  return typeof who === 'string' && who.trim() !== '' ? who.trim().slice(0, 100) : 'api';
-}
-
-async function body(req: IncomingMessage): Promise<unknown> {
+async function parsedBody<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) fail('INVALID_INPUT', 'the request body is over 1 MiB');
+    if (size > MAX_BODY) throw new HubError('INVALID_INPUT', 'the request body is over 1 MiB');
     chunks.push(chunk as Buffer);
   }
+  let raw: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const text = Buffer.concat(chunks).toString('utf8');
+    raw = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
-    return fail('INVALID_INPUT', 'the request body is not JSON');
+    throw new HubError('INVALID_INPUT', 'the request body is not JSON');
   }
-}
-
-function allowed(req: IncomingMessage, token: string | undefined): boolean {
-  if (token === undefined) {
-    const from = req.socket.remoteAddress ?? '';
-    return from === '127.0.0.1' || from === '::1' || from === '::ffff:127.0.0.1';
-  }
-  const header = req.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new HubError('INVALID_INPUT', 'the request body does not fit', {
+    problems: result.error.issues.map((i) => ({ row: 0, field: i.path.join('.') || '(body)', message: i.message })),
+  });
 }
 
 function send(res: ServerResponse, status: number, json: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(json));
 }
 
-function fail(code: 'NOT_FOUND' | 'INVALID_INPUT', message: string): never {
-  throw new HubError(code, message);
+function pick(o: (Partial<SessionLimits> & { secureCookies?: boolean }) | undefined): Partial<SessionLimits> {
+  return { ...(o?.ttlMs === undefined ? {} : { ttlMs: o.ttlMs }), ...(o?.idleMs === undefined ? {} : { idleMs: o.idleMs }) };
+}
+
+function notFound(message: string): never {
+  throw new HubError('NOT_FOUND', message);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -30,6 +30,8 @@ export interface CaseEngineOptions {
  */
 const BATCH = 10_000;
 const HOUR_MS = 3_600_000;
+/** How far back a punch is looked for before a step acts (older returns were classified and fed). */
+const RETURN_LOOKBACK_MS = 24 * HOUR_MS;
 
 /** A feed row's question for a case: have the employee's counts on that date reached an `absentDays` step? */
 interface AbsenceCheck {
@@ -111,13 +113,14 @@ export class CaseEngine {
       const done = this.write('fire due steps', () => {
         const due = this.store.dueSteps(nowMs, BATCH);
         const onLeave = this.ports.onLeave([...new Set(due.map((d) => d.c.employeeId))], nowMs);
+        const punched = this.punchedAhead(due.map((d) => d.c), nowMs);
         const absence = this.absenceAhead(due.filter((d) => this.draftsNotice(d.c, d.step)).map((d) => d.c), nowMs);
         // One object per case, so a step sees what an earlier one in the batch did to it.
         const cases = new Map<number, Case>();
         for (const { row, step, c: read } of due) {
           let c = cases.get(read.caseId);
           if (c === undefined) cases.set(read.caseId, (c = read));
-          this.fire(row, step, c, onLeave.has(c.employeeId), absence, nowMs, changes);
+          this.fire(row, step, c, { onLeave: onLeave.has(c.employeeId), punchedMs: punched.get(c.employeeId) }, absence, nowMs, changes);
         }
         return due.length < BATCH;
       });
@@ -152,6 +155,16 @@ export class CaseEngine {
     });
   }
 
+  /** The title a step has in the policy a case runs (the step id when the policy has no such step). */
+  stepTitle(policyId: number, stepId: string): string {
+    return this.policies.get(policyId).steps.find((s) => s.id === stepId)?.title ?? stepId;
+  }
+
+  /** The policy the hub runs new cases under, with its stored id. */
+  currentPolicy(): { policyId: number; policy: Policy } {
+    return { policyId: this.policyId, policy: this.policies.get(this.policyId) };
+  }
+
   /** What happened to a case, in time order: its evidence entries and its steps' scheduling. */
   timeline(caseId: number): TimelineEntry[] {
     return caseTimeline(this.store, this.evidence, caseId);
@@ -171,6 +184,11 @@ export class CaseEngine {
 
   /** Handles one feed row for the employee's case `c` (undefined: none open); returns the employee's case after it. */
   private take(row: FeedRow, c: Case | undefined, nowMs: number, changes: CaseChange[], checks: AbsenceCheck[]): Case | undefined {
+    if (row.source === 'instance' && row.kind === 'attended') {
+      if (c === undefined || row.date < c.firstDate) return c;
+      this.resolve(c, 'returned', `came to work on ${row.date} (${row.state})`, nowMs, changes);
+      return undefined;
+    }
     if (row.source === 'instance') {
       if (c === undefined || row.date < c.firstDate) return c;
       const absent = row.state === 'absent';
@@ -300,7 +318,26 @@ export class CaseEngine {
     return (employeeId, asOf) => read.get(asOf)?.get(employeeId) ?? this.ports.absence([employeeId], asOf).get(employeeId)!;
   }
 
-  private fire(row: number, step: CaseStep, c: Case, onLeave: boolean, absence: ActionContext['absence'], nowMs: number, changes: CaseChange[]): void {
+  /**
+   * The first punch of each case's employee since the later of their first missed shift and a day
+   * ago: someone back at work this morning, before the day is classified tonight (which feeds an
+   * `attended` row), must not be reminded that they are missing.
+   */
+  private punchedAhead(cases: readonly Case[], nowMs: number): Map<string, number> {
+    // Grouped by where each one's window starts: a few shift starts today, the rest a day ago.
+    const byStart = new Map<number, Array<{ employeeId: string; siteId: string }>>();
+    for (const c of cases) {
+      const fromMs = Math.max(nowMs - RETURN_LOOKBACK_MS, c.shiftStartMs);
+      let who = byStart.get(fromMs);
+      if (who === undefined) byStart.set(fromMs, (who = []));
+      who.push({ employeeId: c.employeeId, siteId: c.siteId });
+    }
+    const found = new Map<string, number>();
+    for (const [fromMs, who] of byStart) for (const [id, atMs] of this.ports.punchedBetween(who, fromMs, nowMs)) found.set(id, atMs);
+    return found;
+  }
+
+  private fire(row: number, step: CaseStep, c: Case, now: { onLeave: boolean; punchedMs: number | undefined }, absence: ActionContext['absence'], nowMs: number, changes: CaseChange[]): void {
     const policy = this.policies.get(c.policyId);
     const def = policy.steps.find((s) => s.id === step.stepId);
     const skip = (why: string): void => {
@@ -320,8 +357,12 @@ export class CaseEngine {
       this.resolve(c, 'employment_ended', employee === undefined ? 'no longer in the directory' : `employment ended ${employee.endDate}`, nowMs, changes);
       return;
     }
-    if (onLeave) {
+    if (now.onLeave) {
       this.resolve(c, 'leave', 'approved leave covers this time', nowMs, changes);
+      return;
+    }
+    if (now.punchedMs !== undefined) {
+      this.resolve(c, 'returned', `${PUNCHED_AT}${this.ports.zoneOf(c.siteId).format(now.punchedMs)}`, nowMs, changes);
       return;
     }
     if ('dailyAt' in def.at && !this.ports.worksOn(employee, today)) skip(`${today} is not a working day of the employee`);

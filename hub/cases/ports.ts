@@ -33,6 +33,8 @@ export interface CasePorts {
   socialInsuranceCutoffDay(siteId: string): number | undefined;
   /** Of `employeeIds`, those whom approved leave covers at this instant. */
   onLeave(employeeIds: readonly string[], atMs: number): Set<string>;
+  /** Each employee's first punch at their site from `fromMs` to `toMs` (absent: none), one read per site. */
+  punchedBetween(who: ReadonlyArray<{ employeeId: string; siteId: string }>, fromMs: number, toMs: number): Map<string, number>;
 }
 
 /** A fact about a case, as the evidence log takes it. */

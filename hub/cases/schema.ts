@@ -216,4 +216,26 @@ export const CASES_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX case_steps_due ON case_steps (due_ms, case_id) WHERE state = 'scheduled';
     `,
   },
+  {
+    // A day the employee came to work (classified present, late, early leave or with a single
+    // punch) while their case is open: the case engine resolves it as returned. Without it an
+    // employee back on time the next morning raised no no-show to resolve, and the ladder went on.
+    // Only employees with an open case are fed (one look-up in cases_one_active per instance).
+    name: 'cases-3',
+    sql: `
+      CREATE TRIGGER case_feed_attended_stored AFTER INSERT ON detection_instances
+        WHEN (NEW.status = 'present' OR NEW.status = 'late' OR NEW.status = 'early_leave' OR NEW.status = 'missing_punch')
+          AND EXISTS (SELECT 1 FROM cases WHERE employee_id = NEW.employee_id AND state <> 'resolved') BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
+        VALUES ('instance', NEW.employee_id, 'attended', NEW.date, NEW.shift_id, NEW.status);
+      END;
+      CREATE TRIGGER case_feed_attended_changed AFTER UPDATE OF status ON detection_instances
+        WHEN (NEW.status = 'present' OR NEW.status = 'late' OR NEW.status = 'early_leave' OR NEW.status = 'missing_punch')
+          AND NOT (OLD.status = 'present' OR OLD.status = 'late' OR OLD.status = 'early_leave' OR OLD.status = 'missing_punch')
+          AND EXISTS (SELECT 1 FROM cases WHERE employee_id = NEW.employee_id AND state <> 'resolved') BEGIN
+        INSERT INTO case_feed (source, employee_id, kind, date, shift_id, state)
+        VALUES ('instance', NEW.employee_id, 'attended', NEW.date, NEW.shift_id, NEW.status);
+      END;
+    `,
+  },
 ];

@@ -273,6 +273,23 @@ export class CaseStore {
     }));
   }
 
+  /**
+   * Each case's last fired step and next scheduled one, for the cases listed (one read of the
+   * steps for all of them: the list's ladder column).
+   */
+  ladders(caseIds: readonly number[]): Map<number, { last?: { stepKey: string; stepId: string; firedAt: number }; next?: { stepKey: string; stepId: string; dueMs: number } }> {
+    this.flushSteps();
+    const out = new Map<number, { last?: { stepKey: string; stepId: string; firedAt: number }; next?: { stepKey: string; stepId: string; dueMs: number } }>();
+    const ids = JSON.stringify(caseIds);
+    for (const r of this.s.lastFired.all(ids) as Array<[number, string, string, number]>) out.set(r[0], { last: { stepKey: r[1], stepId: r[2], firedAt: r[3] } });
+    for (const r of this.s.nextScheduled.all(ids) as Array<[number, string, string, number]>) {
+      const entry = out.get(r[0]) ?? {};
+      entry.next = { stepKey: r[1], stepId: r[2], dueMs: r[3] };
+      out.set(r[0], entry);
+    }
+    return out;
+  }
+
   cursor(): number {
     return this.s.cursor.get() as number;
   }
@@ -332,6 +349,13 @@ function prepare(db: HubDatabase) {
     steps: db.prepare(`SELECT ${stepRawColumns('')} FROM case_steps WHERE case_id = ? ORDER BY due_ms, step_key`).raw(),
     addTask: db.prepare("INSERT OR IGNORE INTO case_tasks (case_id, step_key, title, due_ms, state, created_at) VALUES (?, ?, ?, ?, 'open', ?)"),
     tasks: db.prepare("SELECT task_id AS taskId, case_id AS caseId, step_key AS stepKey, title, due_ms AS dueMs, state FROM case_tasks WHERE @caseId IS NULL OR case_id = @caseId ORDER BY task_id"),
+    // Steps fired or due together (a case opened late fires its past steps at once) in the order they were scheduled.
+    lastFired: db.prepare(`SELECT case_id, step_key, step_id, fired_at FROM (
+        SELECT case_id, step_key, step_id, fired_at, row_number() OVER (PARTITION BY case_id ORDER BY fired_at DESC, step_row DESC) AS n
+        FROM case_steps WHERE state = 'fired' AND case_id IN (SELECT value FROM json_each(?))) WHERE n = 1`).raw(),
+    nextScheduled: db.prepare(`SELECT case_id, step_key, step_id, due_ms FROM (
+        SELECT case_id, step_key, step_id, due_ms, row_number() OVER (PARTITION BY case_id ORDER BY due_ms, step_row) AS n
+        FROM case_steps WHERE state = 'scheduled' AND case_id IN (SELECT value FROM json_each(?))) WHERE n = 1`).raw(),
     lastNotification: db.prepare('SELECT coalesce(max(notification_id), 0) FROM case_notifications').pluck(),
     messages: db.prepare(`SELECT m.message_id AS messageId, n.case_id AS caseId, n.step_key AS stepKey, m.role, m.recipient_id AS recipientId, m.channel,
         n.template, n.subject, n.text, m.state

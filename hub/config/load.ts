@@ -48,7 +48,13 @@ export interface HubConfig {
   cases: { policy: Policy; policyFile: string | null; chromiumPath?: string };
   /** How messages leave the hub, and who HR and the union are; absent without a `channels` section (nothing is sent). */
   channels?: NotificationConfig;
-  api?: { host: string; port: number; token?: string };
+  api?: {
+    host: string;
+    port: number;
+    token?: string;
+    sessions: { ttlMs: number; idleMs: number; secureCookies: boolean };
+    signIn: { maxFailures: number; windowMs: number };
+  };
   logLevel: ParsedHubConfig['logLevel'];
 }
 
@@ -118,7 +124,13 @@ function finish(parsed: ParsedHubConfig, files: Files): HubConfig {
     if (missing !== undefined) files.report(missing);
   }
   if (parsed.api !== undefined) {
-    config.api = { host: parsed.api.host, port: parsed.api.port };
+    const { sessions, signIn } = parsed.api;
+    config.api = {
+      host: parsed.api.host,
+      port: parsed.api.port,
+      sessions: { ttlMs: sessions.hours * 3_600_000, idleMs: sessions.idleMinutes * 60_000, secureCookies: sessions.secureCookies },
+      signIn: { maxFailures: signIn.maxFailures, windowMs: signIn.windowMinutes * 60_000 },
+    };
     if (parsed.api.tokenFile !== undefined) config.api.token = files.secret(parsed.api.tokenFile, ['api', 'tokenFile']);
   }
   return config;

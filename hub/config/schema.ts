@@ -118,7 +118,20 @@ const Cases = z.strictObject({
 const Api = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('Address of the HTTP API'),
   port: Port.default(8080).describe('Port of the HTTP API (0 picks a free one)'),
-  tokenFile: z.string().min(1).optional().describe('File holding the bearer token API clients must send; without it the API answers only on loopback'),
+  tokenFile: z.string().min(1).optional().describe('File holding the bearer token integrations send (it holds every role); people sign in with local accounts'),
+  sessions: z
+    .strictObject({
+      hours: z.number().min(0.25).max(168).default(12).describe('A session ends this long after signing in'),
+      idleMinutes: z.number().int().min(1).max(1440).default(30).describe('A session ends after this long without a request'),
+      secureCookies: z.boolean().default(false).describe('Mark the session cookie Secure: set it when users reach the hub over HTTPS (a TLS proxy in front)'),
+    })
+    .default({ hours: 12, idleMinutes: 30, secureCookies: false }),
+  signIn: z
+    .strictObject({
+      maxFailures: z.number().int().min(1).max(100).default(5).describe('Failed sign-ins allowed per user name and per address in the window'),
+      windowMinutes: z.number().int().min(1).max(1440).default(15),
+    })
+    .default({ maxFailures: 5, windowMinutes: 15 }),
 });
 
 export const HubConfigSchema = z

@@ -1,3 +1,4 @@
+import { AUTH_MIGRATIONS } from '../auth/schema.js';
 import { CALENDAR_MIGRATIONS } from '../calendar/schema.js';
 import { CHANNEL_MIGRATIONS } from '../cases/channels/schema.js';
 import { CASES_MIGRATIONS } from '../cases/schema.js';
@@ -18,4 +19,5 @@ export const HUB_MIGRATIONS: readonly Migration[] = [
   ...EVIDENCE_MIGRATIONS,
   ...CASES_MIGRATIONS,
   ...CHANNEL_MIGRATIONS,
+  ...AUTH_MIGRATIONS,
 ];

@@ -156,6 +156,11 @@ export class HealthStore {
     return rows.map((r) => ({ site: r.site, gateway: r.gateway, epoch: r.epoch, state: r.state, atMs: r.at_ms, version: r.version, backlog: r.backlog, alarms: JSON.parse(r.alarms) as string[] }));
   }
 
+  /** When gateway status or terminal health last changed (0: never), for noticing a change without reading it. */
+  lastChangeMs(): number {
+    return this.db.prepare('SELECT max(coalesce((SELECT max(updated_ms) FROM terminal_health), 0), coalesce((SELECT max(updated_ms) FROM gateway_status), 0))').pluck().get() as number;
+  }
+
   terminalHistory(site: string, deviceSerial: string, fromMs: number, toMs: number): Array<{ atMs: number; online: boolean; clockDriftSeconds: number | null; records: number | null; capacity: number | null; backlog: number }> {
     const rows = this.db
       .prepare('SELECT at_ms, online, clock_drift_s, records, capacity, backlog FROM terminal_health_history WHERE site = ? AND device_serial = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms')

@@ -115,6 +115,19 @@ export class PunchStore {
     this.db.prepare('UPDATE dead_letters SET replayed_ms = ? WHERE id = ?').run(atMs, id);
   }
 
+  /**
+   * Each of `userIds`' first punch at `site` from `fromMs` to `toMs`, by terminal user id; users
+   * without one are left out. One range read of the site's time index for all of them.
+   */
+  firstPunches(site: string, userIds: readonly string[], fromMs: number, toMs: number): Map<string, number> {
+    if (userIds.length === 0) return new Map();
+    const rows = this.db
+      .prepare('SELECT user_id, min(at_ms) FROM punches WHERE site = ? AND at_ms >= ? AND at_ms <= ? AND user_id IN (SELECT value FROM json_each(?)) GROUP BY user_id')
+      .raw()
+      .all(site, fromMs, toMs, JSON.stringify(userIds)) as Array<[string, number]>;
+    return new Map(rows);
+  }
+
   count(site?: string): number {
     const row = (site === undefined ? this.db.prepare('SELECT count(*) AS n FROM punches').get() : this.db.prepare('SELECT count(*) AS n FROM punches WHERE site = ?').get(site)) as { n: number };
     return row.n;

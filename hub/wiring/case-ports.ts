@@ -89,6 +89,22 @@ export class HubCasePorts implements CasePorts {
     return this.modules.reports.absenceOfMany(employeeIds, asOf);
   }
 
+  punchedBetween(who: ReadonlyArray<{ employeeId: string; siteId: string }>, fromMs: number, toMs: number): Map<string, number> {
+    const bySite = new Map<string, Map<string, string>>();
+    for (const w of who) {
+      const userId = this.employee(w.employeeId)?.terminalIds[w.siteId];
+      if (userId === undefined) continue;
+      let users = bySite.get(w.siteId);
+      if (users === undefined) bySite.set(w.siteId, (users = new Map()));
+      users.set(userId, w.employeeId);
+    }
+    const out = new Map<string, number>();
+    for (const [site, users] of bySite) {
+      for (const [userId, atMs] of this.modules.punches.firstPunches(site, [...users.keys()], fromMs, toMs)) out.set(users.get(userId)!, atMs);
+    }
+    return out;
+  }
+
   onLeave(employeeIds: readonly string[], atMs: number): Set<string> {
     const on = new Set<string>();
     if (employeeIds.length === 0) return on;

@@ -85,8 +85,16 @@ describe('rollcall hub and agent as processes: embedded broker with gateway pass
     writeFileSync(dir.file('agent.yaml'), agentConfig('gateway-secret'));
     const agent = start(['agent', '--config', dir.file('agent.yaml')]);
     procs.push(agent);
+    // An HR account made with the CLI while the hub runs, signed in over the API.
+    writeFileSync(dir.file('hr-password.txt'), 'a long enough passphrase\n');
+    expect(run(['hub', 'user', 'add', 'hr.li', '--role', 'hr', '--name', '李人事', '--password-file', dir.file('hr-password.txt'), '--config', dir.file('hub.yaml')]).code).toBe(0);
+    const signIn = await fetch(`${apiUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'hr.li', password: 'a long enough passphrase' }) });
+    expect(await signIn.json()).toMatchObject({ username: 'hr.li', displayName: '李人事', role: 'hr' });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const get = (path: string): Promise<Response> => fetch(`${apiUrl}${path}`, { headers: { cookie } });
+    expect((await fetch(`${apiUrl}/api/v1/status`)).status).toBe(401);
     const status = async (): Promise<{ sites: Array<{ punches: number; watermark: string | null; terminals: Array<{ deviceSerial: string }> }> }> =>
-      (await fetch(`${apiUrl}/api/v1/status`)).json() as never;
+      (await get('/api/v1/status')).json() as never;
     await expect.poll(async () => (await status()).sites[0]?.punches, { timeout: 30_000 }).toBe(800);
     await expect.poll(async () => (await status()).sites[0]?.watermark, { timeout: 15_000 }).toMatch(/\+08:00$/);
     expect((await status()).sites[0]!.terminals.map((t) => t.deviceSerial)).toEqual(['E2EHUB0001']);
@@ -108,11 +116,11 @@ describe('rollcall hub and agent as processes: embedded broker with gateway pass
     expect(readFileSync(dir.file('departments.xlsx')).subarray(0, 2).toString()).toBe('PK');
     expect(run(['report', 'absences', '--from', 'yesterday', '--to', '2026-11-30', '--config', dir.file('hub.yaml')])).toMatchObject({ code: 2 });
 
-    const employee = await (await fetch(`${apiUrl}/api/v1/employees/P${sim.state.users[0]!.userId}`)).json();
+    const employee = await (await get(`/api/v1/employees/P${sim.state.users[0]!.userId}`)).json();
     expect(employee).toMatchObject({ site: 'plant', terminalIds: { plant: sim.state.users[0]!.userId } });
-    const missing = await fetch(`${apiUrl}/api/v1/employees/nobody`);
+    const missing = await get('/api/v1/employees/nobody');
     expect(missing.status).toBe(404);
-    const badQuery = await fetch(`${apiUrl}/api/v1/reports/absences?from=2026-13-01&to=2026-11-30`);
+    const badQuery = await get('/api/v1/reports/absences?from=2026-13-01&to=2026-11-30');
     expect(badQuery.status).toBe(400);
     expect(await badQuery.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
 

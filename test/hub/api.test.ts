@@ -30,12 +30,16 @@ describe('hub API', () => {
   const call = (path: string, init: RequestInit = {}, token: string | null = 's3cret-token') =>
     fetch(`${api.url}${path}`, { ...init, headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), 'content-type': 'application/json', ...(init.headers ?? {}) } });
 
-  it('refuses requests without the bearer token, and serves loopback clients when no token is set', async () => {
+  it('refuses requests without the bearer token or a session, loopback clients too', async () => {
     expect((await call('/api/v1/status', {}, null)).status).toBe(401);
     const wrong = await call('/api/v1/status', {}, 's3cret-tokex');
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'missing or wrong bearer token', problems: [] } });
-    expect((await fetch(`${open.url}/api/v1/status`)).status).toBe(200);
+    const anonymous = await fetch(`${open.url}/api/v1/status`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'UNAUTHORIZED', message: 'sign in first (or your session has expired)' } });
+    const noTokens = await fetch(`${open.url}/api/v1/status`, { headers: { authorization: 'Bearer anything' } });
+    expect(await noTokens.json()).toMatchObject({ error: { message: 'this hub takes no bearer tokens (api.tokenFile is not set); sign in' } });
   });
 
   it('records leave from a POST, lists and cancels it, with who did it', async () => {

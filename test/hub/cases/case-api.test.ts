@@ -13,7 +13,7 @@ describe('case API', () => {
   const s = new OutboxStory();
   let api: RunningApi;
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string; type: string | null }> => {
-    const res = await fetch(`${api.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-rollcall-user': 'hr.zhang' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${api.url}${path}`, { method, headers: { 'content-type': 'application/json', 'x-rollcall-user': 'hr.zhang', authorization: 'Bearer case-api-token' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await res.text();
     let json: unknown;
     try {
@@ -27,7 +27,7 @@ describe('case API', () => {
   beforeAll(async () => {
     await s.start();
     const outbox = s.open();
-    api = await startApi({ host: '127.0.0.1', port: 0, sites: [], modules: s.story.hub, cases: { cases: s.story.cases, outbox, evidence: s.story.evidence }, logger: silent });
+    api = await startApi({ host: '127.0.0.1', port: 0, token: 'case-api-token', sites: [], modules: s.story.hub, cases: { cases: s.story.cases, outbox, evidence: s.story.evidence }, logger: silent });
   });
   afterAll(async () => {
     await api.close();

@@ -57,6 +57,40 @@ describe('case ladder: replies, leave, restarts and refused notices', () => {
     expect(story.hub.reports.absenceOf('E1', '2026-06-17')).toMatchObject({ consecutive: 0, monthly: 2 });
   });
 
+  /** E1 misses Monday 6.15 only (the ladder runs that day) and is back at 08:55 on Tuesday. */
+  const backOnTimeOn16th = (): number => {
+    story = new Story();
+    story.punch('E1', '2026-06-16T08:55', '2026-06-16T18:05');
+    const caseId = startAbsent(story);
+    for (const time of ['11:00', '13:00', '22:01']) story.at(`2026-06-15T${time}`);
+    return caseId;
+  };
+
+  it('back on time the next morning: the 09:00 reminder finds his 08:55 punch and resolves the case instead of reminding him', () => {
+    const caseId = backOnTimeOn16th();
+    // No no-show for 6.16 is raised: there is none to resolve. The daily step finds the punch.
+    expect(story.at('2026-06-16T09:00').map((ch) => `${ch.change} ${ch.detail ?? ''}`)).toEqual(['resolved returned: punched at 2026-06-16T08:55:00+08:00']);
+    expect(story.steps(caseId)).toEqual([
+      'first-reminder fired 2026-06-15T11:00',
+      'second-reminder fired 2026-06-15T13:00',
+      'daily-reminder@2026-06-16 cancelled 2026-06-16T09:00',
+    ]);
+    expect(story.cases.store.case(caseId)).toMatchObject({ state: 'resolved', resolution: 'returned', absentDays: 1 });
+    expect(story.cases.store.messages(caseId).filter((m) => m.stepKey.startsWith('daily'))).toEqual([]);
+  });
+
+  it('back on a day no step came due: the day classified present that night resolves the case', () => {
+    const caseId = backOnTimeOn16th();
+    // Detection runs through the day while the case engine is held up until the evening.
+    story.detect('2026-06-16T09:06');
+    story.detect('2026-06-16T22:01');
+    expect(story.at('2026-06-16T22:02').map((ch) => `${ch.change} ${ch.detail ?? ''}`)).toEqual(['resolved returned: came to work on 2026-06-16 (present)']);
+    expect(story.cases.store.case(caseId)).toMatchObject({ state: 'resolved', resolution: 'returned', absentDays: 1 });
+    expect(story.steps(caseId)).toContain('daily-reminder@2026-06-16 cancelled 2026-06-16T09:00');
+    // Someone without an open case is not fed a row for every day they come to work.
+    expect(story.db.prepare("SELECT count(*) FROM case_feed WHERE kind = 'attended'").pluck().get()).toBe(1);
+  });
+
   it('leave approved on day 2 for days 1-3 withdraws the no-shows and resolves the case', () => {
     story = new Story();
     const caseId = startAbsent(story);
