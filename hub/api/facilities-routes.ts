@@ -26,7 +26,7 @@ export function facilitiesRoutes(o: FacilitiesRouteOptions): Route[] {
     {
       method: 'GET', path: '/api/v1/facilities', access: FACILITIES, tag: 'facilities',
       summary: 'Every gateway and terminal: online state, last punch, clock drift, storage fill, firmware, agent backlog; and the alerts',
-      handle: () => ({ json: facilitiesView(o.modules.db, o.sites, o.modules, o.zoneOf, o.now()) }),
+      handle: () => ({ json: facilitiesView(o.sites, o.modules, o.zoneOf, o.now()) }),
     },
     {
       method: 'GET', path: '/api/v1/facilities/history', access: FACILITIES, tag: 'facilities',

@@ -1,5 +1,4 @@
 import type { HubSite } from '../config/load.js';
-import type { HubDatabase } from '../db/database.js';
 import type { GatewayStatusRow, TerminalHealthRow } from '../ingest/health-store.js';
 import type { Zone } from '../time/zone.js';
 import type { HubModules } from '../wiring/modules.js';
@@ -26,9 +25,9 @@ export interface FacilityAlert {
  * What facilities staff see: every gateway and terminal with its state, and the alerts that need a
  * person. Nothing about employees: terminals' counts and clocks only.
  */
-export function facilitiesView(db: HubDatabase, sites: readonly HubSite[], m: HubModules, zoneOf: (site: string) => Zone, nowMs: number): unknown {
+export function facilitiesView(sites: readonly HubSite[], m: HubModules, zoneOf: (site: string) => Zone, nowMs: number): unknown {
   const alerts: FacilityAlert[] = [];
-  const lastPunch = db.prepare('SELECT device_serial, max(at_ms) FROM punches WHERE site = ? AND at_ms >= ? GROUP BY device_serial').raw();
+  const lastPunch = m.db.prepare('SELECT device_serial, max(at_ms) FROM punches WHERE site = ? AND at_ms >= ? GROUP BY device_serial').raw();
   const out = sites.map((s) => {
     const z = zoneOf(s.id);
     const watermark = m.health.watermark(s.id, s.gateways.map((g) => g.id));

@@ -34,6 +34,22 @@ describe('hub configuration', () => {
     expect(config.detection).toEqual({ intervalSeconds: 60, thresholds: { consecutive: 3, monthly: 5 }, restBreaksRun: false, leaveBreaksRun: true });
   });
 
+  it('reads the example\'s api block once uncommented: sessions and sign-in limits in milliseconds, the token read', () => {
+    writeFileSync(dir.file('suzhou.txt'), 'pw\n');
+    writeFileSync(dir.file('api-token.txt'), 'tok-123\n');
+    const lines = readFileSync('fixtures/hub.example.yaml', 'utf8').replace('./secrets/suzhou-gw1.txt', './suzhou.txt').split('\n');
+    const start = lines.indexOf('# api:');
+    expect(start).toBeGreaterThan(0);
+    for (let i = start; i < lines.length && lines[i]!.startsWith('# '); i++) lines[i] = lines[i]!.slice(2).replace('./secrets/', './');
+    const config = parseHubConfig(lines.join('\n'), dir.dir);
+    expect(config.api).toEqual({
+      host: '0.0.0.0', port: 8080, token: 'tok-123',
+      sessions: { ttlMs: 12 * 3_600_000, idleMs: 30 * 60_000, secureCookies: false },
+      signIn: { maxFailures: 5, windowMs: 15 * 60_000 },
+    });
+    expect(problem('api: { sessions: { idleMinutes: 0 }, signIn: { maxFailures: 0 } }')).toMatch(/api\.sessions\.idleMinutes: .*\n.*api\.signIn\.maxFailures: /s);
+  });
+
   it('lists every problem of a broken file with its path and a fix', () => {
     const message = problem(
       [
