@@ -3,8 +3,7 @@ import type { Account, Accounts } from '../auth/accounts.js';
 import { ROLES } from '../auth/roles.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { HubDatabase } from '../db/database.js';
-import { HubError } from '../errors.js';
-import type { Route } from './route.js';
+import { notFound, type Route } from './route.js';
 
 export interface AdminRouteOptions {
   db: HubDatabase;
@@ -71,8 +70,4 @@ export function adminRoutes(o: AdminRouteOptions): Route[] {
     routes.push({ method: 'GET', path: '/api/v1/policy', access: ['admin', 'hr'], tag: 'admin', summary: 'The escalation policy new cases open under', handle: () => ({ json: policy() }) });
   }
   return routes;
-}
-
-function notFound(message: string): never {
-  throw new HubError('NOT_FOUND', message);
 }

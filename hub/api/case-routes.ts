@@ -10,7 +10,7 @@ import type { Directory } from '../directory/directory.js';
 import { exportCaseBundle } from '../evidence/bundle-export.js';
 import type { EvidenceLog } from '../evidence/log.js';
 import { isLocalDate } from '../time/local-date.js';
-import type { Route } from './route.js';
+import { notFound, type Route } from './route.js';
 import { tarDirectory } from './tar.js';
 
 export interface CaseRouteOptions {
@@ -166,8 +166,4 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
 function withoutHtml<T extends { html: string | null }>(n: T): Omit<T, 'html'> {
   const { html: _html, ...rest } = n;
   return rest;
-}
-
-function notFound(message: string): never {
-  throw new HubError('NOT_FOUND', message);
 }

@@ -4,6 +4,7 @@ import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import type { Zone } from '../time/zone.js';
 import type { HubModules } from '../wiring/modules.js';
 import { facilitiesView } from './facilities-view.js';
+import { instant, required } from './query-params.js';
 import type { Route } from './route.js';
 
 export interface FacilitiesRouteOptions {
@@ -54,19 +55,4 @@ export function facilitiesRoutes(o: FacilitiesRouteOptions): Route[] {
     });
   }
   return routes;
-}
-
-function required(url: URL, name: string): string {
-  const v = url.searchParams.get(name);
-  if (v === null || v === '') throw new HubError('INVALID_INPUT', `query parameter ${name} is required`);
-  return v;
-}
-
-/** An instant from ISO 8601 with an offset, or epoch milliseconds. */
-function instant(url: URL, name: string): number | undefined {
-  const v = url.searchParams.get(name);
-  if (v === null || v === '') return undefined;
-  const ms = /^\d+$/.test(v) ? Number(v) : /[zZ]|[+-]\d\d:\d\d$/.test(v) ? Date.parse(v) : Number.NaN;
-  if (!Number.isSafeInteger(ms)) throw new HubError('INVALID_INPUT', `${name} must be an ISO 8601 time with an offset or epoch milliseconds, not "${v}"`);
-  return ms;
 }

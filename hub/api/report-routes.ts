@@ -4,11 +4,12 @@ import type { NewLeave } from '../leave/types.js';
 import { absencesTable, departmentsTable, noShowsTable } from '../reports/absence-tables.js';
 import type { ReportFormat, ReportTable } from '../reports/format/table.js';
 import { writeReport } from '../reports/format/write-report.js';
-import { datesBetween, dayNumber, parseLocalDate, type LocalDate } from '../time/local-date.js';
+import { datesBetween, dayNumber, type LocalDate } from '../time/local-date.js';
 import type { Zone } from '../time/zone.js';
 import type { HubModules } from '../wiring/modules.js';
 import { z } from 'zod';
-import type { Reply, Route } from './route.js';
+import { dateParam, optional, optionalDate } from './query-params.js';
+import { notFound, type Reply, type Route } from './route.js';
 
 export interface ReportRouteOptions {
   sites: readonly HubSite[];
@@ -156,24 +157,4 @@ function report(table: ReportTable, url: URL): Reply {
 
 function period(url: URL): { from: LocalDate; to: LocalDate; site?: string; department?: string } {
   return { from: dateParam(url, 'from'), to: dateParam(url, 'to'), ...optional(url, 'site'), ...optional(url, 'department') };
-}
-
-function dateParam(url: URL, name: string): LocalDate {
-  const v = url.searchParams.get(name);
-  if (v === null) throw new HubError('INVALID_INPUT', `query parameter ${name}=YYYY-MM-DD is required`);
-  return parseLocalDate(v);
-}
-
-function optional<K extends string>(url: URL, name: K): Partial<Record<K, string>> {
-  const v = url.searchParams.get(name);
-  return v === null ? {} : ({ [name]: v } as Record<K, string>);
-}
-
-function optionalDate<K extends string>(url: URL, name: K): Partial<Record<K, string>> {
-  const v = url.searchParams.get(name);
-  return v === null ? {} : ({ [name]: parseLocalDate(v) } as Record<K, string>);
-}
-
-function notFound(message: string): never {
-  throw new HubError('NOT_FOUND', message);
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Account } from '../auth/accounts.js';
 import type { Role } from '../auth/roles.js';
+import { HubError } from '../errors.js';
 
 /**
  * Who is asking. A signed-in user acts under their account's role; the API token
@@ -57,4 +58,9 @@ export interface Route {
   /** A state-changing route recorded in the evidence log (every POST and DELETE is, unless it records itself). */
   audit?: false;
   handle(ctx: RouteContext): Promise<Reply | undefined> | Reply | undefined;
+}
+
+/** Refuses with 404: the record a route was asked for does not exist. */
+export function notFound(message: string): never {
+  throw new HubError('NOT_FOUND', message);
 }

@@ -18,7 +18,7 @@ import { facilitiesRoutes } from './facilities-routes.js';
 import { LiveEvents } from './live-events.js';
 import { openApiDocument } from './openapi.js';
 import { reportRoutes } from './report-routes.js';
-import type { Principal, Reply, Route, RouteContext } from './route.js';
+import { notFound, type Principal, type Reply, type Route, type RouteContext } from './route.js';
 import { Router } from './router.js';
 import { sessionRoutes } from './session-routes.js';
 import { dashboardDir, staticFile } from './static-files.js';
@@ -231,10 +231,6 @@ function send(res: ServerResponse, status: number, json: unknown): void {
 
 function pick(o: (Partial<SessionLimits> & { secureCookies?: boolean }) | undefined): Partial<SessionLimits> {
   return { ...(o?.ttlMs === undefined ? {} : { ttlMs: o.ttlMs }), ...(o?.idleMs === undefined ? {} : { idleMs: o.idleMs }) };
-}
-
-function notFound(message: string): never {
-  throw new HubError('NOT_FOUND', message);
 }
 
 function closeServer(server: Server): Promise<void> {
