@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Sessions } from '../auth/sessions.js';
+import { sameSecret } from '../broker/password-hash.js';
 import { HubError } from '../errors.js';
 import type { Access, Principal } from './route.js';
 
@@ -19,8 +19,7 @@ export function principalOf(req: IncomingMessage, sessions: Sessions, token: str
   const header = req.headers.authorization;
   if (header !== undefined) {
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const want = Buffer.from(token ?? '');
-    if (token === undefined || given.length !== want.length || !timingSafeEqual(given, want)) {
+    if (token === undefined || !sameSecret(given, Buffer.from(token))) {
       throw new HubError('UNAUTHORIZED', token === undefined ? 'this hub takes no bearer tokens (api.tokenFile is not set); sign in' : 'missing or wrong bearer token');
     }
     const who = req.headers['x-rollcall-user'];
@@ -62,9 +61,7 @@ export function checkCsrf(req: IncomingMessage, principal: Principal | undefined
     if (host !== req.headers.host) throw new HubError('FORBIDDEN', `a request from ${origin} cannot act on this hub`);
   }
   if (principal?.kind !== 'session') return;
-  const given = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
-  const want = Buffer.from(principal.csrfToken);
-  if (given.length !== want.length || !timingSafeEqual(given, want)) {
+  if (!sameSecret(Buffer.from(String(req.headers['x-csrf-token'] ?? '')), Buffer.from(principal.csrfToken))) {
     throw new HubError('FORBIDDEN', 'the x-csrf-token header is missing or wrong; reload the page and try again');
   }
 }

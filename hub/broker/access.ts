@@ -1,6 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { HubSite } from '../config/load.js';
-import { verifyPassword } from './password-hash.js';
+import { sameSecret, verifyPassword } from './password-hash.js';
 
 /**
  * Who may connect to the embedded broker and what each may do. A gateway signs in as
@@ -44,11 +44,11 @@ export class BrokerAccess {
   /** The identity for a username and password, or null (wrong password, unknown user, reserved client id). */
   authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): BrokerIdentity | null {
     if (username === undefined || password === undefined) return null;
-    if (username === HUB_USERNAME) return same(password, Buffer.from(this.hubPassword)) ? { role: 'hub' } : null;
+    if (username === HUB_USERNAME) return sameSecret(password, Buffer.from(this.hubPassword)) ? { role: 'hub' } : null;
     if (clientId.startsWith(HUB_CLIENT_PREFIX)) return null;
     const account = this.accounts.get(username) ?? this.bareIds.get(username) ?? undefined;
     if (account === undefined) return null;
-    const ok = account.passwordHash !== undefined ? verifyPassword(password, account.passwordHash) : account.password !== undefined && same(password, account.password);
+    const ok = account.passwordHash !== undefined ? verifyPassword(password, account.passwordHash) : account.password !== undefined && sameSecret(password, account.password);
     return ok ? { role: 'gateway', site: account.site, gateway: account.gateway } : null;
   }
 
@@ -70,8 +70,4 @@ export class BrokerAccess {
     if (filter === `rollcall/v1/${identity.site}/${identity.gateway}/ack`) return null;
     return `gateway ${identity.site}/${identity.gateway} may subscribe only to its own ack topic`;
   }
-}
-
-function same(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -35,3 +35,8 @@ export function verifyPassword(password: string | Buffer, stored: string): boole
   const actual = scryptSync(password, parsed.salt, parsed.hash.length, { N: parsed.n, r: parsed.r, p: parsed.p, maxmem: 256 * parsed.n * parsed.r + 1024 * 1024 });
   return timingSafeEqual(actual, parsed.hash);
 }
+
+/** Whether two secrets are the same bytes, in time that does not depend on where they differ. */
+export function sameSecret(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
