@@ -27,11 +27,10 @@ export interface FacilityAlert {
  */
 export function facilitiesView(sites: readonly HubSite[], m: HubModules, zoneOf: (site: string) => Zone, nowMs: number): unknown {
   const alerts: FacilityAlert[] = [];
-  const lastPunch = m.db.prepare('SELECT device_serial, max(at_ms) FROM punches WHERE site = ? AND at_ms >= ? GROUP BY device_serial').raw();
   const out = sites.map((s) => {
     const z = zoneOf(s.id);
     const watermark = m.health.watermark(s.id, s.gateways.map((g) => g.id));
-    const punched = new Map((lastPunch.all(s.id, nowMs - LAST_PUNCH_WINDOW_MS) as Array<[string, number]>).map(([serial, at]) => [serial, at]));
+    const punched = m.punches.lastPunchPerTerminal(s.id, nowMs - LAST_PUNCH_WINDOW_MS);
     const gateways = m.health.gateways(s.id);
     for (const g of gateways) alerts.push(...gatewayAlerts(g, z));
     const terminals = m.health.terminals(s.id).filter((t) => t.retiredMs === null);

@@ -128,6 +128,12 @@ export class PunchStore {
     return new Map(rows);
   }
 
+  /** Each terminal's last punch at `site` since `fromMs`, by serial number: a bounded read of the site's time index. */
+  lastPunchPerTerminal(site: string, fromMs: number): Map<string, number> {
+    const rows = this.db.prepare('SELECT device_serial, max(at_ms) FROM punches WHERE site = ? AND at_ms >= ? GROUP BY device_serial').raw().all(site, fromMs) as Array<[string, number]>;
+    return new Map(rows);
+  }
+
   count(site?: string): number {
     const row = (site === undefined ? this.db.prepare('SELECT count(*) AS n FROM punches').get() : this.db.prepare('SELECT count(*) AS n FROM punches WHERE site = ?').get(site)) as { n: number };
     return row.n;
