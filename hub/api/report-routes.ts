@@ -133,7 +133,13 @@ function trend(o: ReportRouteOptions, q: ReturnType<typeof period>): unknown {
   const days = [...datesBetween(q.from, q.to)];
   const absent = new Map<LocalDate, number>();
   for (const e of o.modules.reports.absences(q)) for (const d of e.absentDates) absent.set(d, (absent.get(d) ?? 0) + 1);
-  const inDepartment = (employeeId: string): boolean => q.department === undefined || o.modules.directory.getEmployee(employeeId)?.department === q.department;
+  // The same people miss many days: each is looked up in the directory once per request.
+  const departments = new Map<string, string | null | undefined>();
+  const inDepartment = (employeeId: string): boolean => {
+    if (q.department === undefined) return true;
+    if (!departments.has(employeeId)) departments.set(employeeId, o.modules.directory.getEmployee(employeeId)?.department);
+    return departments.get(employeeId) === q.department;
+  };
   return {
     from: q.from,
     to: q.to,

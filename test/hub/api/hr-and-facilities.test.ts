@@ -51,6 +51,10 @@ describe('API views for HR and facilities', () => {
     expect(trend.days.map((d) => `${d.date} ${d.absent} ${d.noShows}`)).toEqual([
       '2026-06-12 0 0', '2026-06-13 0 0', '2026-06-14 0 0', '2026-06-15 1 1', '2026-06-16 1 1', '2026-06-17 1 1', '2026-06-18 0 1',
     ]);
+    const inDepartment = async (department: string): Promise<string[]> =>
+      ((await (await hr.call('GET', `/api/v1/reports/trend?from=2026-06-15&to=2026-06-18&department=${encodeURIComponent(department)}`)).json()) as typeof trend).days.map((d) => `${d.absent} ${d.noShows}`);
+    expect(await inDepartment('生产部')).toEqual(['1 1', '1 1', '1 1', '0 1']);
+    expect(await inDepartment('仓储部')).toEqual(['0 0', '0 0', '0 0', '0 0']);
     expect((await hr.call('GET', '/api/v1/reports/trend?from=2026-06-18&to=2026-06-01')).status).toBe(400);
     expect((await hr.call('GET', '/api/v1/reports/trend?from=2025-01-01&to=2026-06-01')).status).toBe(400);
   });
