@@ -4,6 +4,7 @@
  * employee names and notice text (data) can never become markup. `style` attributes are refused:
  * the Content-Security-Policy forbids them; set `element.style.x` (CSSOM) instead.
  */
+import { humanize } from './format.js';
 
 /**
  * @typedef {object} Props
@@ -152,6 +153,19 @@ export function updateIfChanged(el, data, build) {
  */
 export function badge(text, kind) {
   return h('span', { class: `badge badge-${kind}`, text });
+}
+
+/**
+ * A badge for a state, its colour from `kinds` (muted when not listed), with the raw state in
+ * `data-state` for tests and styles.
+ * @param {string} state
+ * @param {Record<string, string>} kinds
+ * @returns {HTMLElement}
+ */
+export function stateBadge(state, kinds) {
+  const el = badge(humanize(state), kinds[state] ?? 'muted');
+  el.dataset.state = state;
+  return el;
 }
 
 /**

@@ -5,7 +5,7 @@
  * A live refresh updates each part in place and leaves forms being filled in alone.
  */
 import { get, post } from '../api.js';
-import { badge, emptyRow, field, h, messageLine, replace, thead, updateIfChanged } from '../dom.js';
+import { emptyRow, field, h, messageLine, replace, stateBadge, thead, updateIfChanged } from '../dom.js';
 import { formatInstant, formatNumber, formatValue, humanize, todayIn } from '../format.js';
 import { errorText, loading, refresher, viewHeader } from '../view-kit.js';
 import { caseStateBadge } from './cases.js';
@@ -60,14 +60,10 @@ const STATE_KIND = /** @type {Record<string, string>} */ ({
 });
 
 /**
- * @param {string} state
+ * @param {string} state of a step, task, message or notice
  * @returns {HTMLElement}
  */
-function stateBadge(state) {
-  const el = badge(humanize(state), STATE_KIND[state] ?? 'muted');
-  el.dataset.state = state;
-  return el;
-}
+const itemBadge = (state) => stateBadge(state, STATE_KIND);
 
 /** @type {import('../view-kit.js').View} */
 export const view = {
@@ -191,7 +187,7 @@ export const view = {
         body.appendChild(h('tr', { class: st === next ? 'next-step' : '', data: { stepKey: st.stepKey, state: st.state } },
           h('th', { attrs: { scope: 'row' } }, st.title ?? st.stepKey, h('span', { class: 'sub', text: ` ${st.stepKey}` }), st === next ? h('span', { class: 'sub', text: ' (next)' }) : null),
           h('td', { text: at(st.dueMs) }),
-          h('td', {}, stateBadge(st.state)),
+          h('td', {}, itemBadge(st.state)),
           h('td', { text: st.outcome ?? '' }),
           h('td', { text: st.firedAt === null ? '' : at(st.firedAt) })));
       }
@@ -207,7 +203,7 @@ export const view = {
         body.appendChild(h('tr', { data: { taskId: t.taskId, state: t.state } },
           h('th', { attrs: { scope: 'row' }, text: t.title }),
           h('td', { text: t.dueMs === null ? '—' : at(t.dueMs) }),
-          h('td', {}, stateBadge(t.state))));
+          h('td', {}, itemBadge(t.state))));
       }
       return h('table', { class: 'data', data: { table: 'tasks' } }, h('caption', { class: 'visually-hidden', text: 'Tasks for HR' }), thead(['Task', 'Due', 'State']), body);
     };
@@ -222,7 +218,7 @@ export const view = {
           h('td', { text: channelName(m.channel) }),
           h('td', { text: m.stepKey }),
           h('td', {}, h('details', {}, h('summary', { text: m.subject ?? m.template }), h('pre', { class: 'message-text', text: m.text }))),
-          h('td', {}, stateBadge(m.state))));
+          h('td', {}, itemBadge(m.state))));
       }
       return h('table', { class: 'data', data: { table: 'messages' } }, h('caption', { class: 'visually-hidden', text: 'Messages sent for this case' }),
         thead(['Recipient', 'Channel', 'Step', 'Message', 'State']), body);
@@ -310,7 +306,7 @@ export const view = {
       if (n.updatedAt) rows.push(['Last change', at(n.updatedAt)]);
       const facts = Object.entries(n.facts ?? {});
       return [
-        h('h3', {}, `${NOTICE_KIND[n.kind] ?? humanize(n.kind)} #${n.noticeId} `, stateBadge(n.state)),
+        h('h3', {}, `${NOTICE_KIND[n.kind] ?? humanize(n.kind)} #${n.noticeId} `, itemBadge(n.state)),
         h('dl', { class: 'fact-list compact' }, rows.map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', { text: v })))),
         links.length ? h('p', { class: 'links' }, links.flatMap((l, i) => (i ? [' · ', l] : [l]))) : null,
         facts.length ? h('details', { class: 'notice-facts' }, h('summary', { text: 'Facts on the notice' }),

@@ -1,8 +1,8 @@
 // @ts-check
 /** HR's list of absence cases: open and acknowledged by default, filterable by state. */
 import { get, query } from '../api.js';
-import { badge, emptyRow, field, h, thead, updateIfChanged } from '../dom.js';
-import { formatInstant, formatNumber, formatRelative, humanize } from '../format.js';
+import { emptyRow, field, h, stateBadge, thead, updateIfChanged } from '../dom.js';
+import { formatInstant, formatNumber, formatRelative } from '../format.js';
 import { loading, refresher, viewHeader } from '../view-kit.js';
 
 /**
@@ -36,10 +36,7 @@ let filter = 'active';
  * @returns {HTMLElement}
  */
 export function caseStateBadge(state) {
-  const kind = state === 'open' ? 'bad' : state === 'acknowledged' ? 'warn' : 'muted';
-  const el = badge(humanize(state), kind);
-  el.dataset.state = state;
-  return el;
+  return stateBadge(state, { open: 'bad', acknowledged: 'warn' });
 }
 
 /** @type {import('../view-kit.js').View} */
