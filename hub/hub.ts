@@ -166,18 +166,6 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
         logger.error({ err }, 'could not sign the evidence log\'s tree head; trying again at the next interval');
       }
     };
-    // Terminals and gateways report on their own clock: live pages hear of it within seconds.
-    let healthSeen = modules.health.lastChangeMs();
-    const watchHealth = setInterval(() => {
-      try {
-        const changed = modules.health.lastChangeMs();
-        if (changed !== healthSeen) events.publish('terminals');
-        healthSeen = changed;
-      } catch (err) {
-        logger.warn({ err }, 'could not read terminal health for live pages');
-      }
-    }, HEALTH_WATCH_MS);
-    stack.push(() => clearInterval(watchHealth));
     const timer = setInterval(detect, config.detection.intervalSeconds * 1000);
     stack.push(() => {
       running = false;
@@ -200,6 +188,18 @@ export async function startHub(config: HubConfig, options: HubOptions): Promise<
       });
       const serving = api;
       stack.push(() => serving.close());
+      // Terminals and gateways report on their own clock: live pages hear of it within seconds.
+      let healthSeen = modules.health.lastChangeMs();
+      const watchHealth = setInterval(() => {
+        try {
+          const changed = modules.health.lastChangeMs();
+          if (changed !== healthSeen) events.publish('terminals');
+          healthSeen = changed;
+        } catch (err) {
+          logger.warn({ err }, 'could not read terminal health for live pages');
+        }
+      }, HEALTH_WATCH_MS);
+      stack.push(() => clearInterval(watchHealth));
     }
     let stopping: Promise<void> | undefined;
     return {
