@@ -84,10 +84,11 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     const apiPort = await choosePort(values['api-port'], DEFAULT_API_PORT, 'hub API', say);
     const gatewayPassword = randomBytes(12).toString('base64url');
     const dashboardPassword = `demo-${randomBytes(6).toString('hex')}`;
+    const today = new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
     const running = await startDemoHub({
       dataDir, mqttPort, apiPort, gatewayPassword, dashboardPassword, logger,
       timeZone: formatUtcOffset(sim.clock.utcOffsetMinutes),
-      today: new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10),
+      today,
       users: sim.state.users,
     });
     stack.push(() => running.stop());
@@ -117,7 +118,6 @@ export async function runDemoCommand(argv: string[]): Promise<void> {
     say(`${hub.stats.stored} punches stored at the edge, published, stored by the hub and acknowledged in ${Date.now() - started} ms`);
     const api = running.api?.url;
     if (api !== undefined) {
-      const today = new Date(Date.now() + sim.clock.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
       say(`\ndashboard: ${api}/  sign in as ${DEMO_ACCOUNTS.map(([name]) => name).join(', ')} (one per role) with the password ${dashboardPassword}`);
       say(`API: ${api}/api/v1/openapi.json (reports for HR, e.g. ${api}/api/v1/reports/no-shows?date=${today}, after signing in)`);
     }

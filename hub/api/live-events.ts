@@ -34,10 +34,6 @@ export class LiveEvents {
     this.pending.set(topic, timer);
   }
 
-  get open(): number {
-    return this.streams.size;
-  }
-
   /** Ends every stream (the server is closing). */
   close(): void {
     clearInterval(this.heartbeat);

@@ -34,7 +34,8 @@ function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
 /**
  * Signing in and out. Failed sign-ins are counted per user name, and per address with four times
  * the allowance; past either limit sign-ins are refused until the window has passed, with
- * Retry-After, whether or not the password would now be right. Every sign-in, refusal and sign-out is recorded.
+ * Retry-After, whether or not the password would now be right. Every sign-in, refusal and
+ * sign-out is recorded.
  */
 export function sessionRoutes(o: SessionRouteOptions): Route[] {
   return [
