@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../auth/roles.js';
 import type { Route } from './route.js';
 
 const ERROR = {
@@ -41,7 +42,7 @@ export function openApiDocument(routes: readonly Route[], version: string): unkn
     const operation: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      'x-roles': r.access === 'public' ? [] : r.access === 'signed-in' ? ['hr', 'facilities', 'admin'] : [...r.access],
+      'x-roles': r.access === 'public' ? [] : r.access === 'signed-in' ? [...ROLES] : [...r.access],
       security: r.access === 'public' ? [] : [{ session: [] }, { token: [] }],
       parameters: [...params, ...query],
       responses: {
