@@ -18,8 +18,6 @@ export interface CaseRouteOptions {
   directory: Directory;
   outbox?: Outbox;
   evidence?: EvidenceLog;
-  /** Told after an action changed a case, so live pages reload it. */
-  changed?: () => void;
 }
 
 const Day = z.string().refine(isLocalDate, 'a date as YYYY-MM-DD');
@@ -45,10 +43,6 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
   const person = (employeeId: string) => {
     const e = o.directory.getEmployee(employeeId);
     return { employeeName: e?.name ?? null, department: e?.department ?? null };
-  };
-  const acted = <T>(value: T): T => {
-    o.changed?.();
-    return value;
   };
   return [
     {
@@ -99,36 +93,36 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v1/cases/{id}/acknowledge', access: HR, tag: 'cases', body: Reply,
+      method: 'POST', path: '/api/v1/cases/{id}/acknowledge', access: HR, tag: 'cases', body: Reply, changes: 'cases',
       summary: 'Record the employee\'s reply: reminders pause and an HR task opens',
-      handle: async (ctx) => ({ json: acted(cases.acknowledge(caseOf(ctx.params.id).caseId, await ctx.body(Reply))) }),
+      handle: async (ctx) => ({ json: cases.acknowledge(caseOf(ctx.params.id).caseId, await ctx.body(Reply)) }),
     },
     {
-      method: 'POST', path: '/api/v1/cases/{id}/close', access: HR, tag: 'cases', body: Close,
+      method: 'POST', path: '/api/v1/cases/{id}/close', access: HR, tag: 'cases', body: Close, changes: 'cases',
       summary: 'Close a case by HR, with a note',
-      handle: async (ctx) => ({ json: acted(cases.closeByHr(caseOf(ctx.params.id).caseId, ctx.actor, (await ctx.body(Close)).note)) }),
+      handle: async (ctx) => ({ json: cases.closeByHr(caseOf(ctx.params.id).caseId, ctx.actor, (await ctx.body(Close)).note) }),
     },
     {
-      method: 'POST', path: '/api/v1/notices/{id}/edit', access: HR, tag: 'notices', body: Edit,
+      method: 'POST', path: '/api/v1/notices/{id}/edit', access: HR, tag: 'notices', body: Edit, changes: 'cases',
       summary: 'Correct the facts of a draft notice',
-      handle: async (ctx) => ({ json: acted(withoutHtml(cases.notices.edit(Number(ctx.params.id), await ctx.body(Edit), ctx.actor))) }),
+      handle: async (ctx) => ({ json: withoutHtml(cases.notices.edit(Number(ctx.params.id), await ctx.body(Edit), ctx.actor)) }),
     },
     {
-      method: 'POST', path: '/api/v1/notices/{id}/approve', access: HR, tag: 'notices',
+      method: 'POST', path: '/api/v1/notices/{id}/approve', access: HR, tag: 'notices', changes: 'cases',
       summary: 'Approve a draft notice: it is written out and kept in the evidence log',
-      handle: (ctx) => ({ json: acted(withoutHtml(cases.notices.approve(Number(ctx.params.id), ctx.actor))) }),
+      handle: (ctx) => ({ json: withoutHtml(cases.notices.approve(Number(ctx.params.id), ctx.actor)) }),
     },
     {
-      method: 'POST', path: '/api/v1/notices/{id}/mailing', access: HR, tag: 'notices', body: Mailing,
+      method: 'POST', path: '/api/v1/notices/{id}/mailing', access: HR, tag: 'notices', body: Mailing, changes: 'cases',
       summary: 'Record the registered letter a notice went out as',
-      handle: async (ctx) => ({ json: acted(withoutHtml(cases.notices.mailed(Number(ctx.params.id), await ctx.body(Mailing), ctx.actor))) }),
+      handle: async (ctx) => ({ json: withoutHtml(cases.notices.mailed(Number(ctx.params.id), await ctx.body(Mailing), ctx.actor)) }),
     },
     {
-      method: 'POST', path: '/api/v1/notices/{id}/delivery', access: HR, tag: 'notices', body: Delivery,
+      method: 'POST', path: '/api/v1/notices/{id}/delivery', access: HR, tag: 'notices', body: Delivery, changes: 'cases',
       summary: 'Record a notice delivered, refused at the door, or returned',
       handle: async (ctx) => {
         const d = await ctx.body(Delivery);
-        return { json: acted(withoutHtml(cases.notices.delivered(Number(ctx.params.id), d.outcome, d.date))) };
+        return { json: withoutHtml(cases.notices.delivered(Number(ctx.params.id), d.outcome, d.date)) };
       },
     },
     {
@@ -148,7 +142,7 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
       },
     },
     {
-      method: 'POST', path: '/api/v1/messages/{id}/receipt', access: HR, tag: 'cases', body: Receipt,
+      method: 'POST', path: '/api/v1/messages/{id}/receipt', access: HR, tag: 'cases', body: Receipt, changes: 'cases',
       summary: 'A message\'s delivery or read receipt (a provider\'s callback, with the API token, or HR)',
       handle: async (ctx) => {
         if (o.outbox === undefined) throw new HubError('NOT_FOUND', 'no channels are configured, so no message was sent');
@@ -157,7 +151,7 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
         const atMs = receipt.at === undefined ? Date.now() : Date.parse(receipt.at);
         const source = receipt.source ?? ctx.actor;
         const recorded = receipt.status === 'read' ? o.outbox.markRead(id, atMs, source) : o.outbox.markDelivered(id, atMs, source);
-        return { json: acted({ messageId: id, status: receipt.status, recorded }) };
+        return { json: { messageId: id, status: receipt.status, recorded } };
       },
     },
   ];

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Account } from '../auth/accounts.js';
 import type { Role } from '../auth/roles.js';
 import { HubError } from '../errors.js';
+import type { LiveTopic } from './live-events.js';
 
 /**
  * Who is asking. A signed-in user acts under their account's role; the API token
@@ -55,6 +56,8 @@ export interface Route {
   body?: z.ZodType;
   /** What a success returns, for the document: `json` (default), a download, HTML, an event stream, text, or nothing. */
   produces?: 'json' | 'file' | 'html' | 'event-stream' | 'text' | 'none';
+  /** What live pages are told changed after the route succeeds (server-sent events). */
+  changes?: LiveTopic;
   /** A state-changing route recorded in the evidence log (every POST and DELETE is, unless it records itself). */
   audit?: false;
   handle(ctx: RouteContext): Promise<Reply | undefined> | Reply | undefined;

@@ -75,4 +75,21 @@ describe('API views for HR and facilities', () => {
     expect(history.points.every((p) => p.online)).toBe(true);
     expect((await facilities.call('GET', '/api/v1/facilities/history?site=plant&terminal=SN1&from=yesterday')).status).toBe(400);
   });
+
+  it('tells live pages that cases changed when HR acts on one', async () => {
+    const live = await hr.call('GET', '/api/v1/events');
+    const reader = live.body!.getReader();
+    let heard = '';
+    void (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        heard += Buffer.from(value).toString('utf8');
+      }
+    })().catch(() => undefined);
+    await expect.poll(() => heard).toContain(': connected');
+    expect((await hr.call('POST', '/api/v1/cases/1/acknowledge', { via: 'phone', text: '明天回来' })).status).toBe(200);
+    await expect.poll(() => heard).toMatch(/event: cases\ndata: \{"at":\d+\}\n\n/);
+    await reader.cancel();
+  });
 });
