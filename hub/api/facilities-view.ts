@@ -1,5 +1,5 @@
 import type { HubSite } from '../config/load.js';
-import type { GatewayStatusRow, TerminalHealthRow } from '../ingest/health-store.js';
+import { storageFill, type GatewayStatusRow, type TerminalHealthRow } from '../ingest/health-store.js';
 import type { Zone } from '../time/zone.js';
 import type { HubModules } from '../wiring/modules.js';
 
@@ -58,9 +58,10 @@ export function facilitiesView(sites: readonly HubSite[], m: HubModules, zoneOf:
   return { sites: out, alerts };
 }
 
+/** Storage fill for people to read: a terminal counting more records than its capacity shows full. */
 function fill(t: TerminalHealthRow): number | null {
-  const { records, recordCapacity } = t.health;
-  return records === null || recordCapacity === null || recordCapacity <= 0 ? null : Math.min(1, records / recordCapacity);
+  const f = storageFill(t.health);
+  return f === null ? null : Math.min(1, f);
 }
 
 function gatewayAlerts(g: GatewayStatusRow, z: Zone): FacilityAlert[] {

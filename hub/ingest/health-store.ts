@@ -27,6 +27,11 @@ export interface GatewayStatusRow {
   alarms: string[];
 }
 
+/** A terminal's attendance records over its record capacity, when it reports both (and a capacity above 0). */
+export function storageFill(h: Pick<TerminalHealth, 'records' | 'recordCapacity'>): number | null {
+  return h.records === null || h.recordCapacity === null || h.recordCapacity <= 0 ? null : h.records / h.recordCapacity;
+}
+
 /**
  * Gateway status and terminal health from the retained topics, latest and history, and from them
  * each site's sync watermark: the moment up to which every terminal of the site is known to have

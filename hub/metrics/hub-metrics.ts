@@ -3,6 +3,7 @@ import type { CaseEngine } from '../cases/engine.js';
 import type { CaseState, NoticeState } from '../cases/types.js';
 import type { HubSite } from '../config/load.js';
 import type { EvidenceLog } from '../evidence/log.js';
+import { storageFill } from '../ingest/health-store.js';
 import type { IngestStats } from '../ingest/ingest.js';
 import type { HubModules } from '../wiring/modules.js';
 import { writeExposition, type Labels, type MetricFamily, type MetricType, type Sample } from './exposition.js';
@@ -97,9 +98,8 @@ function collect(sources: MetricsSources, q: MetricsQueries): MetricFamily[] {
       f.add('rollcall_terminal_backlog_punches', 'gauge', "The terminal's punches stored at its gateway and not acknowledged.", h.backlog, labels);
       f.add('rollcall_terminal_alarms', 'gauge', "Alarms in the terminal's last health report.", h.alarms.length, labels);
       if (h.clockDriftSeconds !== null) f.add('rollcall_terminal_clock_drift_seconds', 'gauge', "The terminal's clock minus its gateway's, in seconds.", h.clockDriftSeconds, labels);
-      if (h.records !== null && h.recordCapacity !== null && h.recordCapacity > 0) {
-        f.add('rollcall_terminal_storage_fill_ratio', 'gauge', "The terminal's attendance records over its record capacity.", h.records / h.recordCapacity, labels);
-      }
+      const fill = storageFill(h);
+      if (fill !== null) f.add('rollcall_terminal_storage_fill_ratio', 'gauge', "The terminal's attendance records over its record capacity.", fill, labels);
       if (h.lastSeen !== null) f.add('rollcall_terminal_last_seen_age_seconds', 'gauge', 'Seconds since the terminal\'s gateway last reached it.', age(Date.parse(h.lastSeen)), labels);
     }
   }
