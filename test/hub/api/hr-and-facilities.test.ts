@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../../hub/evidence/bundle-verify.js';
+import { terminalHealth } from '../cases/story-harness.js';
 import { ApiWorld, at, clientFor, type Client } from './api-world.js';
 
 /** What HR and facilities read: the case list's ladder column, a case's bundle, the trend, terminals and their alerts. */
@@ -63,11 +64,9 @@ describe('API views for HR and facilities', () => {
     const view = (await (await facilities.call('GET', '/api/v1/facilities')).json()) as { sites: Array<{ terminals: Array<Record<string, unknown>> }>; alerts: unknown[] };
     expect(view.sites[0]!.terminals).toEqual([expect.objectContaining({ deviceSerial: 'SN1', online: true, firmware: 'Ver 6.60', storageFill: 0, lastPunchAt: '2026-06-18T08:55:00+08:00' })]);
     expect(view.alerts).toEqual([]);
-    const when = new Date(world.story.now).toISOString();
-    world.story.hub.health.recordHealth('plant', {
-      v: 1, gateway: 'gw1', deviceSerial: 'SN2', name: 'Dock', endpoint: 'tcp://10.0.0.6:4370', online: false, lastSeen: when, syncedThrough: null,
-      clockDriftSeconds: -95, records: 96_000, recordCapacity: 100_000, users: 3, userCapacity: 3000, firmware: 'Ver 6.60', platform: 'ZMM220', backlog: 0, lastError: 'timeout', alarms: [], at: when,
-    }, world.story.now);
+    world.story.hub.health.recordHealth('plant', terminalHealth(world.story.now, {
+      deviceSerial: 'SN2', name: 'Dock', endpoint: 'tcp://10.0.0.6:4370', online: false, syncedThrough: null, clockDriftSeconds: -95, records: 96_000, lastError: 'timeout',
+    }), world.story.now);
     const later = (await (await facilities.call('GET', '/api/v1/facilities')).json()) as { alerts: Array<{ severity: string; kind: string; deviceSerial: string }> };
     expect(later.alerts.map((a) => `${a.severity} ${a.kind} ${a.deviceSerial}`)).toEqual(['critical terminal_offline SN2', 'warning storage_nearly_full SN2', 'warning clock_drift SN2']);
     const history = (await (await facilities.call('GET', '/api/v1/facilities/history?site=plant&terminal=SN1')).json()) as { points: Array<{ online: boolean }> };

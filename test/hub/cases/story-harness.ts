@@ -13,6 +13,19 @@ import { openModules, type HubModules } from '../../../hub/wiring/modules.js';
 import type { TerminalHealth } from '../../../protocols/mqtt/contract.js';
 import { silent, tempDir } from '../../helpers/temp.js';
 
+/**
+ * A health report of the story's terminal SN1 ("Gate", online, in sync, empty) at `atMs`, with
+ * `fields` changed: for another terminal, pass its serial number and name.
+ */
+export function terminalHealth(atMs: number, fields: Partial<TerminalHealth> = {}): TerminalHealth {
+  const when = new Date(atMs).toISOString();
+  return {
+    v: 1, gateway: 'gw1', deviceSerial: 'SN1', name: 'Gate', endpoint: 'tcp://10.0.0.5:4370', online: true, lastSeen: when, syncedThrough: when,
+    clockDriftSeconds: 0, records: 0, recordCapacity: 100_000, users: 3, userCapacity: 3000, firmware: 'Ver 6.60', platform: 'ZMM220', backlog: 0, lastError: null, alarms: [], at: when,
+    ...fields,
+  };
+}
+
 /** A Shanghai local time (`2026-06-15T09:06`) as an instant. */
 export const at = (local: string): number => Date.parse(`${local}:00+08:00`);
 
@@ -120,12 +133,7 @@ export class Story {
       this.hub.punches.storeBatch(message, topic, this.now);
       this.delivered += batch.length;
     }
-    const when = new Date(this.now).toISOString();
-    const health: TerminalHealth = {
-      v: 1, gateway: 'gw1', deviceSerial: 'SN1', name: 'Gate', endpoint: 'tcp://10.0.0.5:4370', online: true, lastSeen: when, syncedThrough: when,
-      clockDriftSeconds: 0, records: 0, recordCapacity: 100_000, users: 3, userCapacity: 3000, firmware: 'Ver 6.60', platform: 'ZMM220', backlog: 0, lastError: null, alarms: [], at: when,
-    };
-    this.hub.health.recordHealth('plant', health, this.now);
+    this.hub.health.recordHealth('plant', terminalHealth(this.now), this.now);
   }
 
   /** The case's steps as `key state HH:MM` of their due time, in due order. */

@@ -7,7 +7,7 @@ import { Ingest } from '../../../hub/ingest/ingest.js';
 import { hubMetrics, type MetricsSources } from '../../../hub/metrics/hub-metrics.js';
 import type { TerminalHealth } from '../../../protocols/mqtt/contract.js';
 import { silent } from '../../helpers/temp.js';
-import { at, EARLY_JUNE_WORKDAYS, JUNE_WORKDAYS, Story } from '../cases/story-harness.js';
+import { at, EARLY_JUNE_WORKDAYS, JUNE_WORKDAYS, Story, terminalHealth } from '../cases/story-harness.js';
 
 const METRIC = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = '[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
@@ -56,14 +56,8 @@ function valueOf(samples: readonly string[], series: string): number {
   return Number(found[0]!.slice(series.length + 1));
 }
 
-const health = (serial: string, local: string, fields: Partial<TerminalHealth>): TerminalHealth => {
-  const when = new Date(at(local)).toISOString();
-  return {
-    v: 1, gateway: 'gw1', deviceSerial: serial, name: 'Side door', endpoint: 'tcp://10.0.0.6:4370', online: true, lastSeen: when, syncedThrough: when,
-    clockDriftSeconds: 0, records: null, recordCapacity: null, users: 3, userCapacity: 3000, firmware: 'Ver 6.60', platform: 'ZMM220', backlog: 0, lastError: null, alarms: [], at: when,
-    ...fields,
-  };
-};
+const health = (serial: string, local: string, fields: Partial<TerminalHealth>): TerminalHealth =>
+  terminalHealth(at(local), { deviceSerial: serial, name: 'Side door', endpoint: 'tcp://10.0.0.6:4370', records: null, recordCapacity: null, ...fields });
 
 /**
  * 王小明 (E1) stops coming on Monday 6.15: his case opens at 09:06 and the first reminder is queued
