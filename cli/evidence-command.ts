@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { loadHubConfig } from '../hub/config/load.js';
-import { openHubDatabase } from '../hub/db/database.js';
 import { exportCaseBundle } from '../hub/evidence/bundle-export.js';
 import { verifyBundle } from '../hub/evidence/bundle-verify.js';
 import { evidenceKeyPath, loadOrCreateEvidenceKey } from '../hub/evidence/keys.js';
 import { EvidenceLog } from '../hub/evidence/log.js';
 import { CliError } from './cli-error.js';
+import { withHubDatabase } from './hub-database.js';
 
 export const EVIDENCE_USAGE = `Usage: rollcall evidence export --case N [--out DIR] [--config hub.yaml]
        rollcall evidence verify BUNDLE_DIR [--key public-key.pem]
@@ -56,10 +54,7 @@ export async function runEvidenceCommand(argv: string[]): Promise<void> {
 }
 
 async function exportCommand(configPath: string, caseId: number, out: string): Promise<void> {
-  const config = await loadHubConfig(configPath);
-  const logger = pino({ level: 'warn' }, process.stderr);
-  const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger });
-  try {
+  await withHubDatabase(configPath, (db, config, logger) => {
     const key = loadOrCreateEvidenceKey(evidenceKeyPath(config.database.path), logger);
     const bundle = exportCaseBundle(new EvidenceLog({ db, key, logger }), caseId, resolve(out));
     process.stdout.write(
@@ -67,9 +62,7 @@ async function exportCommand(configPath: string, caseId: number, out: string): P
         `checkpoint of ${bundle.checkpoint.treeSize} entries signed by key ${bundle.checkpoint.keyId}\n` +
         `written to ${bundle.dir}; open VERIFY.html there for how to check it\n`,
     );
-  } finally {
-    db.close();
-  }
+  });
 }
 
 function verifyCommand(dir: string, keyFile: string | undefined): void {

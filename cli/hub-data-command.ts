@@ -1,10 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { importOverrides } from '../hub/calendar/overrides.js';
 import { importSchedules } from '../hub/calendar/schedules-store.js';
-import { loadHubConfig } from '../hub/config/load.js';
-import { openHubDatabase } from '../hub/db/database.js';
 import { HubError } from '../hub/errors.js';
 import { absencesTable, departmentsTable, noShowsTable } from '../hub/reports/absence-tables.js';
 import { writeReport } from '../hub/reports/format/write-report.js';
@@ -13,6 +10,7 @@ import { parseLocalDate } from '../hub/time/local-date.js';
 import { zone } from '../hub/time/zone.js';
 import { openModules, type HubModules } from '../hub/wiring/modules.js';
 import { CliError } from './cli-error.js';
+import { withHubDatabase } from './hub-database.js';
 
 export const IMPORT_USAGE = `Usage: rollcall hub import <employees|leave|schedules|holidays> FILE [--config hub.yaml] [--accept-valid]
 
@@ -37,24 +35,22 @@ Options:
 `;
 
 async function withModules<T>(configPath: string, fn: (m: HubModules, zoneOf: (site: string) => ReturnType<typeof zone>) => T): Promise<T> {
-  const config = await loadHubConfig(configPath);
-  const logger = pino({ level: 'warn' }, process.stderr);
-  const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger });
-  let modules: HubModules | undefined;
-  try {
-    const zones = new Map(config.sites.map((s) => [s.id, zone(s.timeZone)]));
-    const zoneOf = (site: string) => {
-      const z = zones.get(site);
-      if (z === undefined) throw new HubError('CONFIG', `site "${site}" is not in ${configPath}`);
-      return z;
-    };
-    modules = openModules({ db, config, logger });
-    return fn(modules, zoneOf);
-  } finally {
-    // Workers first: the last connection to close is the one that folds the WAL back in.
-    await modules?.close();
-    db.close();
-  }
+  return withHubDatabase(configPath, async (db, config, logger) => {
+    let modules: HubModules | undefined;
+    try {
+      const zones = new Map(config.sites.map((s) => [s.id, zone(s.timeZone)]));
+      const zoneOf = (site: string) => {
+        const z = zones.get(site);
+        if (z === undefined) throw new HubError('CONFIG', `site "${site}" is not in ${configPath}`);
+        return z;
+      };
+      modules = openModules({ db, config, logger });
+      return fn(modules, zoneOf);
+    } finally {
+      // Workers first: the last connection to close is the one that folds the WAL back in.
+      await modules?.close();
+    }
+  });
 }
 
 export async function runImportCommand(argv: string[]): Promise<void> {

@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { Accounts, normaliseUsername, type Account } from '../hub/auth/accounts.js';
 import { isRole, ROLES } from '../hub/auth/roles.js';
 import { Sessions } from '../hub/auth/sessions.js';
-import { loadHubConfig } from '../hub/config/load.js';
-import { openHubDatabase } from '../hub/db/database.js';
 import { HubError } from '../hub/errors.js';
 import { CliError } from './cli-error.js';
+import { withHubDatabase } from './hub-database.js';
 import { formatTable } from './output.js';
 
 export const USER_USAGE = `Usage: rollcall hub user add USERNAME --role hr|facilities|admin [--name "Display name"] [--password-file FILE]
@@ -131,17 +129,14 @@ export async function runUserCommand(argv: string[], io: UserCommandIo = { stdin
 
 /** Opens the hub's database for `fn`; a refused input becomes a usage error (its message says what to fix). */
 async function withAccounts(configPath: string, fn: (accounts: Accounts, sessions: Sessions) => Promise<string> | string): Promise<string> {
-  const config = await loadHubConfig(configPath);
-  const logger = pino({ level: 'warn' }, process.stderr);
-  const db = openHubDatabase({ path: config.database.path, synchronous: config.database.synchronous, logger });
   try {
-    const accounts = new Accounts(db);
-    return await fn(accounts, new Sessions(db, accounts));
+    return await withHubDatabase(configPath, (db) => {
+      const accounts = new Accounts(db);
+      return fn(accounts, new Sessions(db, accounts));
+    });
   } catch (err) {
     if (err instanceof HubError && err.code === 'INVALID_INPUT') throw new CliError(err.message);
     throw err;
-  } finally {
-    db.close();
   }
 }
 
