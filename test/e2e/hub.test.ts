@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTcpServer, TerminalSimulator, type SimulatorServer } from '../../fixtures/sim/index.js';
+import { listen } from '../helpers/event-stream.js';
 import { tempDir } from '../helpers/temp.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -96,22 +97,14 @@ describe('rollcall hub and agent as processes: embedded broker with gateway pass
     // The dashboard's live stream: the hub tells it when terminals report.
     const live = await get('/api/v1/events');
     expect(live.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const reader = live.body!.getReader();
-    let heard = '';
-    void (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        heard += Buffer.from(value).toString('utf8');
-      }
-    })().catch(() => undefined);
+    const stream = listen(live);
     const status = async (): Promise<{ sites: Array<{ punches: number; watermark: string | null; terminals: Array<{ deviceSerial: string }> }> }> =>
       (await get('/api/v1/status')).json() as never;
     await expect.poll(async () => (await status()).sites[0]?.punches, { timeout: 30_000 }).toBe(800);
     await expect.poll(async () => (await status()).sites[0]?.watermark, { timeout: 15_000 }).toMatch(/\+08:00$/);
     expect((await status()).sites[0]!.terminals.map((t) => t.deviceSerial)).toEqual(['E2EHUB0001']);
-    await expect.poll(() => heard, { timeout: 15_000 }).toMatch(/event: terminals\ndata: \{"at":\d+\}\n\n/);
-    await reader.cancel();
+    await expect.poll(() => stream.heard(), { timeout: 15_000 }).toMatch(/event: terminals\ndata: \{"at":\d+\}\n\n/);
+    await stream.stop();
 
     // HR imports the directory and schedules while the hub runs.
     const employees = ['id,name,department,manager,site,hire_date,end_date,terminal_ids', ...sim.state.users.map((u) => `P${u.userId},${u.name},生产部,,plant,2020-01-01,,plant:${u.userId}`)];

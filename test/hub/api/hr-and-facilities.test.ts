@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../../hub/evidence/bundle-verify.js';
+import { listen } from '../../helpers/event-stream.js';
 import { terminalHealth } from '../cases/story-harness.js';
 import { ApiWorld, at, clientFor, type Client } from './api-world.js';
 
@@ -76,19 +77,10 @@ describe('API views for HR and facilities', () => {
   });
 
   it('tells live pages that cases changed when HR acts on one', async () => {
-    const live = await hr.call('GET', '/api/v1/events');
-    const reader = live.body!.getReader();
-    let heard = '';
-    void (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        heard += Buffer.from(value).toString('utf8');
-      }
-    })().catch(() => undefined);
-    await expect.poll(() => heard).toContain(': connected');
+    const stream = listen(await hr.call('GET', '/api/v1/events'));
+    await expect.poll(() => stream.heard()).toContain(': connected');
     expect((await hr.call('POST', '/api/v1/cases/1/acknowledge', { via: 'phone', text: '明天回来' })).status).toBe(200);
-    await expect.poll(() => heard).toMatch(/event: cases\ndata: \{"at":\d+\}\n\n/);
-    await reader.cancel();
+    await expect.poll(() => stream.heard()).toMatch(/event: cases\ndata: \{"at":\d+\}\n\n/);
+    await stream.stop();
   });
 });
