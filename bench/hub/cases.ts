@@ -6,6 +6,7 @@
  * return-to-work notices at the third absent day, approved by HR on 6.18 and delivered on 6.20,
  * the termination drafts when the deadline passed, every fact in the evidence log. Timed: the case
  * engine's runs (sync and advance) and HR's approvals and deliveries; detection is timed apart.
+ * Then the storage floor: the rows the runs left, written again by SQLite alone (cases-floor.ts).
  *
  *   node dist/bench/hub/cases.js [--employees N]
  */
@@ -25,6 +26,7 @@ import { addDays, datesBetween, type LocalDate } from '../../hub/time/local-date
 import { zone } from '../../hub/time/zone.js';
 import { openCases } from '../../hub/wiring/case-ports.js';
 import { openModules } from '../../hub/wiring/modules.js';
+import { replayCaseRows, type StorageFloor } from './cases-floor.js';
 import { reportHealth } from './site-health.js';
 
 const SITE = 'plant';
@@ -55,6 +57,8 @@ export interface CasesBench {
   peakRssMB: number;
   /** MB the case engine's runs wrote to storage (WAL frames, checkpoints), from /proc/self/io; null where there is none. */
   caseRunsWrittenMB: number | null;
+  /** The rows the case runs left, written again by SQLite alone, run by run (cases-floor.ts). */
+  storageFloor: StorageFloor;
 }
 
 export async function benchCases(employees: number): Promise<CasesBench> {
@@ -71,8 +75,10 @@ export async function benchCases(employees: number): Promise<CasesBench> {
     let hrActionsMs = 0;
     let detectionMs = 0;
     let caseRunsWritten: number | null = 0;
+    const runMoments = new Set<number>();
     const tick = (date: LocalDate, minutes: number): void => {
       now = Z.instant(date, minutes);
+      runMoments.add(now);
       reportHealth(db, SITE, now);
       const t0 = performance.now();
       hub.runDetection(now);
@@ -92,22 +98,35 @@ export async function benchCases(employees: number): Promise<CasesBench> {
       act();
       hrActionsMs += performance.now() - t0;
     };
+    // HR's work of a day, at its time of day (minutes).
+    const hrOn = new Map<LocalDate, { minutes: number; act: (date: LocalDate) => void }>([
+      ['2026-06-18', { minutes: 10 * 60, act: () => forEachNotice(db, 'return_to_work', (id) => cases.notices.approve(id, 'hr.bench')) }],
+      ['2026-06-20', { minutes: 15 * 60, act: (date) => forEachNotice(db, 'return_to_work', (id) => cases.notices.delivered(id, 'delivered', date)) }],
+      ['2026-06-24', { minutes: 10 * 60, act: () => forEachNotice(db, 'termination', (id) => cases.notices.approve(id, 'hr.bench')) }],
+    ]);
     let days = 0;
     for (const date of datesBetween(FIRST, LAST)) {
       days++;
-      for (const minutes of [9 * 60, 9 * 60 + 6, 11 * 60, 13 * 60, 22 * 60 + 1]) tick(date, minutes);
-      if (date === '2026-06-18') hr(date, 10 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.notices.approve(id, 'hr.bench')));
-      if (date === '2026-06-20') hr(date, 15 * 60, () => forEachNotice(db, 'return_to_work', (id) => cases.notices.delivered(id, 'delivered', date)));
-      if (date === '2026-06-24') hr(date, 10 * 60, () => forEachNotice(db, 'termination', (id) => cases.notices.approve(id, 'hr.bench')));
+      let work = hrOn.get(date);
+      for (const minutes of [9 * 60, 9 * 60 + 6, 11 * 60, 13 * 60, 22 * 60 + 1]) {
+        const due = work;
+        if (due !== undefined && due.minutes < minutes) {
+          hr(date, due.minutes, () => due.act(date));
+          work = undefined;
+        }
+        tick(date, minutes);
+      }
       tick(addDays(date, 1), 0);
     }
     const count = (sql: string): number => (db.prepare(sql).pluck().get() as number);
+    const peakRssMB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
     return {
       employees, days, caseRunsMs: Math.round(caseRunsMs), caseRuns, hrActionsMs: Math.round(hrActionsMs), detectionMs: Math.round(detectionMs),
       cases: count('SELECT count(*) FROM cases'), stepsFired: count("SELECT count(*) FROM case_steps WHERE state = 'fired'"),
       messagesQueued: count('SELECT count(*) FROM case_messages'), notices: count('SELECT count(*) FROM case_notices'), evidenceEntries: evidence.size(),
-      peakRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
+      peakRssMB,
       caseRunsWrittenMB: caseRunsWritten === null ? null : Math.round(caseRunsWritten / 1e6),
+      storageFloor: replayCaseRows(db, runMoments, logger),
     };
   } finally {
     await hub.close();

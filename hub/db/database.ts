@@ -43,7 +43,6 @@ export function openHubDatabase(options: OpenOptions): HubDatabase {
   return db;
 }
 
-/** Applies migrations not yet recorded in `schema_migrations`. */
 /**
  * Puts the file in WAL mode. Switching needs the file to itself, and SQLite answers SQLITE_BUSY at
  * once rather than waiting when another process holds it (two hub processes opening a new file
@@ -62,6 +61,7 @@ function toWal(db: HubDatabase, timeoutMs: number): void {
   }
 }
 
+/** Applies migrations not yet recorded in `schema_migrations`. */
 export function migrate(db: HubDatabase, migrations: readonly Migration[], logger: Logger): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT');
   const seen = new Set<string>();
