@@ -121,7 +121,7 @@ function status(o: ReportRouteOptions): unknown {
         terminals: m.health.terminals(s.id).map((t) => ({ ...t.health, deliveredThrough: t.deliveredThroughMs === null ? null : z.format(t.deliveredThroughMs), retired: t.retiredMs !== null })),
       };
     }),
-    deadLetters: m.punches.deadLetters({ limit: 10_000 }).length,
+    deadLetters: m.punches.deadLettersWaiting(),
   };
 }
 

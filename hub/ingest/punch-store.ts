@@ -40,6 +40,7 @@ export interface DeadLetter {
 export class PunchStore {
   private readonly insertPunch: Statement;
   private readonly insertDead: Statement;
+  private readonly countWaiting: Statement;
   private readonly insertBatch: Statement;
   private readonly upsertStream: Statement;
   private readonly storeTx: Database.Transaction<(m: PunchMessage, topic: string, receivedMs: number) => StoredBatch>;
@@ -55,6 +56,7 @@ export class PunchStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertDead = db.prepare('INSERT INTO dead_letters (received_ms, topic, site, gateway, reason, payload) VALUES (?, ?, ?, ?, ?, ?)');
+    this.countWaiting = db.prepare('SELECT count(*) FROM dead_letters WHERE replayed_ms IS NULL').pluck();
     this.insertBatch = db.prepare(
       `INSERT INTO ingest_batches (site, gateway, epoch, seq_from, seq_to, punches, stored, duplicates, rejected, received_ms, hub)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -109,6 +111,11 @@ export class PunchStore {
       )
       .all(options.limit ?? 1000) as Array<{ id: number; received_ms: number; topic: string; site: string | null; gateway: string | null; reason: string; payload: Buffer; replayed_ms: number | null }>;
     return rows.map((r) => ({ id: r.id, receivedMs: r.received_ms, topic: r.topic, site: r.site, gateway: r.gateway, reason: r.reason, payload: r.payload, replayedMs: r.replayed_ms }));
+  }
+
+  /** How many dead letters wait to be replayed (counted, not read). */
+  deadLettersWaiting(): number {
+    return this.countWaiting.get() as number;
   }
 
   markReplayed(id: number, atMs: number): void {

@@ -64,7 +64,7 @@ function collect(sources: MetricsSources, q: MetricsQueries): MetricFamily[] {
     f.add('rollcall_punch_duplicates_total', 'counter', 'Punches this hub process received again (replays, retransmissions) since it started.', stats.duplicates);
     f.add('rollcall_ingest_dead_letters_total', 'counter', 'Messages and punches this hub process parked in dead letters since it started.', stats.deadLetters);
   }
-  f.add('rollcall_dead_letters_waiting', 'gauge', 'Messages and punches parked in dead letters and not replayed.', q.deadLettersWaiting());
+  f.add('rollcall_dead_letters_waiting', 'gauge', 'Messages and punches parked in dead letters and not replayed.', m.punches.deadLettersWaiting());
 
   // Gateways: the configured ones, whether or not they have reported.
   const status = new Map(m.health.gateways().map((g) => [`${g.site}\t${g.gateway}`, g]));

@@ -17,7 +17,8 @@ export interface StreamRow {
  *   million punches, and growing with them);
  * - a site's latest punch is max(at_ms) at the end of the (site, at_ms, user_id) index;
  * - cases by state walk the (state, case_id) index, and queued messages the partial index of the
- *   outbox's due messages; notices and waiting dead letters scan their tables, which hold few rows.
+ *   outbox's due messages; notices scan their table, which holds few rows (waiting dead letters are
+ *   counted by the punch store, the same way).
  *   Messages are counted in no other state: nothing indexes them by state, and a month of
  *   reminders at ten thousand cases is a million rows, a scan of about 200 ms on every scrape;
  * - the case feed's backlog and the evidence log's size and last checkpoint are max() over
@@ -37,11 +38,6 @@ export class MetricsQueries {
   /** The instant of the site's latest punch, or null when it has none. */
   lastPunchMs(site: string): number | null {
     return this.s.lastPunch.get(site) as number | null;
-  }
-
-  /** Dead letters not replayed yet. */
-  deadLettersWaiting(): number {
-    return this.s.deadLettersWaiting.get() as number;
   }
 
   casesByState(): Map<string, number> {
@@ -88,7 +84,6 @@ function prepare(db: HubDatabase) {
   return {
     streams: db.prepare('SELECT site, gateway, punches, last_batch_ms AS lastBatchMs FROM gateway_streams ORDER BY site, gateway'),
     lastPunch: db.prepare('SELECT max(at_ms) FROM punches WHERE site = ?').pluck(),
-    deadLettersWaiting: db.prepare('SELECT count(*) FROM dead_letters WHERE replayed_ms IS NULL').pluck(),
     casesByState: db.prepare('SELECT state, count(*) FROM cases GROUP BY state').raw(),
     messagesQueued: db.prepare("SELECT count(*) FROM case_messages WHERE state = 'queued'").pluck(),
     noticesByState: db.prepare('SELECT state, count(*) FROM case_notices GROUP BY state').raw(),

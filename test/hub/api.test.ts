@@ -53,6 +53,14 @@ describe('hub API', () => {
     expect(await cancelled.json()).toMatchObject({ id: leave.id, status: 'cancelled', cancelledBy: 'hr.wang' });
   });
 
+  it('counts the dead letters still waiting in the status, not the replayed ones', async () => {
+    const first = modules.punches.deadLetter('rollcall/plant/gw1/punches', 'plant', 'gw1', 'not JSON', Buffer.from('{'), 1);
+    modules.punches.deadLetter('rollcall/plant/gw1/punches', 'plant', 'gw1', 'not JSON', Buffer.from('}'), 2);
+    expect(((await (await call('/api/v1/status')).json()) as { deadLetters: number }).deadLetters).toBe(2);
+    modules.punches.markReplayed(first, 3);
+    expect(((await (await call('/api/v1/status')).json()) as { deadLetters: number }).deadLetters).toBe(1);
+  });
+
   it('answers bad requests with the problem and the right status', async () => {
     const invalid = await call('/api/v1/leave', { method: 'POST', body: JSON.stringify({ employee: 'NOBODY', kind: 'annual', from: '2026-11-02' }) });
     expect(invalid.status).toBe(400);
