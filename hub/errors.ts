@@ -32,11 +32,14 @@ export class HubError extends Error {
   readonly code: HubErrorCode;
   /** Row-level problems of an import or body: `{row, field, message}`. */
   readonly problems: readonly InputProblem[];
+  /** RATE_LIMITED: how long until the request may be made again (the API sends it as Retry-After). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: HubErrorCode, message: string, options: { cause?: unknown; problems?: readonly InputProblem[] } = {}) {
+  constructor(code: HubErrorCode, message: string, options: { cause?: unknown; problems?: readonly InputProblem[]; retryAfterMs?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.problems = options.problems ?? [];
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

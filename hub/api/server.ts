@@ -150,6 +150,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
         // Refusals of someone signed in (or holding the token) are kept; anonymous ones are not, or
         // anyone who can reach the port could fill the append-only log.
         if (route !== undefined && principal !== undefined && (err.code === 'FORBIDDEN' || method !== 'GET')) audit(route, method, url, params, principal, ip, status, err.message);
+        if (err.retryAfterMs !== undefined) res.setHeader('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
         send(res, status, { error: { code: err.code, message: err.message, problems: err.problems } });
       } else {
         logger.error({ err, path: url.pathname }, 'API request failed');

@@ -53,8 +53,7 @@ export function sessionRoutes(o: SessionRouteOptions): Route[] {
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
           o.actions.record('api.sign_in_refused', nowMs, { username: name, reason: 'rate_limited', ip: ctx.ip });
-          const message = `too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} minute(s)`;
-          return { status: 429, json: { error: { code: 'RATE_LIMITED', message, problems: [] } }, headers: { 'retry-after': String(seconds) } };
+          throw new HubError('RATE_LIMITED', `too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} minute(s)`, { retryAfterMs: wait });
         }
         const account = o.accounts.verify(name, password);
         if (account === undefined) {
