@@ -18,6 +18,8 @@ export interface CaseRouteOptions {
   directory: Directory;
   outbox?: Outbox;
   evidence?: EvidenceLog;
+  /** The API's clock: when a receipt that names no time was recorded. */
+  now: () => number;
 }
 
 const Day = z.string().refine(isLocalDate, 'a date as YYYY-MM-DD');
@@ -148,7 +150,7 @@ export function caseRoutes(o: CaseRouteOptions): Route[] {
         if (o.outbox === undefined) throw new HubError('NOT_FOUND', 'no channels are configured, so no message was sent');
         const receipt = await ctx.body(Receipt);
         const id = Number(ctx.params.id);
-        const atMs = receipt.at === undefined ? Date.now() : Date.parse(receipt.at);
+        const atMs = receipt.at === undefined ? o.now() : Date.parse(receipt.at);
         const source = receipt.source ?? ctx.actor;
         const recorded = receipt.status === 'read' ? o.outbox.markRead(id, atMs, source) : o.outbox.markDelivered(id, atMs, source);
         return { json: { messageId: id, status: receipt.status, recorded } };

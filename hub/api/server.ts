@@ -31,7 +31,7 @@ export interface ApiOptions {
   sites: readonly HubSite[];
   modules: HubModules;
   /** Cases, their notices and the outbox's receipts (absent: no case routes). */
-  cases?: Omit<CaseRouteOptions, 'directory'>;
+  cases?: Omit<CaseRouteOptions, 'directory' | 'now'>;
   /** Where actions are recorded (sign-ins, approvals, every change made over the API). */
   evidence?: EvidenceLog;
   /** Session lifetimes; the cookie's Secure flag (set when users reach the hub over HTTPS). */
@@ -93,7 +93,7 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const routes: Route[] = [
     ...sessionRoutes({ accounts, sessions, limiter, addressLimiter, actions, secureCookies: options.sessions?.secureCookies ?? false, now }),
     ...reportRoutes({ sites: options.sites, modules: m, zoneOf, now }),
-    ...(options.cases === undefined ? [] : caseRoutes({ ...options.cases, directory: m.directory })),
+    ...(options.cases === undefined ? [] : caseRoutes({ ...options.cases, directory: m.directory, now })),
     ...facilitiesRoutes({ sites: options.sites, modules: m, zoneOf, now, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) }),
     ...adminRoutes({ db: m.db, accounts, sessions, now, ...options.admin }),
     events.route(),

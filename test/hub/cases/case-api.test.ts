@@ -27,7 +27,7 @@ describe('case API', () => {
   beforeAll(async () => {
     await s.start();
     const outbox = s.open();
-    api = await startApi({ host: '127.0.0.1', port: 0, token: 'case-api-token', sites: [], modules: s.story.hub, cases: { cases: s.story.cases, outbox, evidence: s.story.evidence }, logger: silent });
+    api = await startApi({ host: '127.0.0.1', port: 0, token: 'case-api-token', sites: [], modules: s.story.hub, cases: { cases: s.story.cases, outbox, evidence: s.story.evidence }, now: () => s.story.now, logger: silent });
   });
   afterAll(async () => {
     await api.close();
@@ -84,6 +84,10 @@ describe('case API', () => {
     expect((await call('POST', `/api/v1/messages/${first!.messageId}/receipt`, { status: 'read', at: '2026-06-18T11:05:00+08:00', source: 'sms-gateway' })).json).toEqual({ messageId: first!.messageId, status: 'read', recorded: true });
     expect((await call('POST', `/api/v1/messages/${first!.messageId}/receipt`, { status: 'delivered' })).json).toMatchObject({ recorded: expect.any(Boolean) });
     expect(s.story.cases.store.messages(s.caseId)[0]!.state).toBe('read');
+    // A receipt that names no time is recorded at the hub's clock.
+    const [, second] = s.story.cases.store.messages(s.caseId);
+    expect((await call('POST', `/api/v1/messages/${second!.messageId}/receipt`, { status: 'delivered' })).json).toMatchObject({ recorded: true });
+    expect(s.story.hub.db.prepare('SELECT delivered_at FROM case_message_receipts WHERE message_id = ?').pluck().get(second!.messageId)).toBe(at('2026-06-18T11:00'));
     expect((await call('POST', '/api/v1/messages/99999/receipt', { status: 'read' })).status).toBe(404);
   });
 });
